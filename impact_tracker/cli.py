@@ -1,0 +1,99 @@
+"""The `flask --app impact_tracker ...` commands. Each parses its arguments and calls a service."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+from flask import Flask
+
+from .auth.services import create_token
+from .core.errors import DomainError
+from .core.permissions import Role
+from .demo import database_is_empty, seed_demo
+from .orgs import services as orgs
+from .orgs.queries import get_organisation_by_code, get_region_by_code, get_system_by_code, get_user_by_email
+
+ROLE_SLUGS = [role.value for role in Role]
+
+
+def _read_password() -> str:
+    """Prompt twice on a terminal; read one line from stdin when piped (for scripts)."""
+    if sys.stdin.isatty():
+        return click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    return sys.stdin.readline().rstrip("\n")
+
+
+def _fail(message: str) -> None:
+    raise click.ClickException(message)
+
+
+def register_cli(app: Flask) -> None:
+    """Add the commands to the app's `flask` group."""
+    app.cli.add_command(create_user_command)
+    app.cli.add_command(create_token_command)
+    app.cli.add_command(seed_demo_command)
+
+
+@click.command("create-user")
+@click.argument("email")
+@click.option("--name", required=True, help="The person's full name.")
+@click.option("--org", "org_code", help="Organisation code (for organisation roles).")
+@click.option("--system", "system_code", help="System code (for system viewers).")
+@click.option("--region", "region_code", help="Region code (for region viewers).")
+@click.option("--role", type=click.Choice(ROLE_SLUGS), required=True, help="Role slug.")
+def create_user_command(email, name, org_code, system_code, region_code, role):
+    """Create an account. The password is prompted for, or read from stdin when piped."""
+    scope = _scope(org_code, system_code, region_code)
+    password = _read_password()
+    try:
+        user, _ = orgs.create_account(orgs.NewUser(email, name, Role(role), password), scope)
+    except DomainError as err:
+        _fail(err.message)
+    click.echo(f"Created {user.email} ({user.role_label}, {user.scope_name}).")
+
+
+def _scope(org_code, system_code, region_code) -> orgs.Scope:
+    organisation = get_organisation_by_code(org_code) if org_code else None
+    if org_code and organisation is None:
+        _fail(f"No organisation has the code {org_code}.")
+    system = get_system_by_code(system_code) if system_code else None
+    if system_code and system is None:
+        _fail(f"No system has the code {system_code}.")
+    region = get_region_by_code(region_code) if region_code else None
+    if region_code and region is None:
+        _fail(f"No region has the code {region_code}.")
+    if organisation is not None:
+        system = system or organisation.system
+    return orgs.Scope(organisation=organisation, system=system, region=region)
+
+
+@click.command("create-token")
+@click.argument("email")
+@click.option("--name", default="Command line", show_default=True, help="A name to recognise the token by.")
+def create_token_command(email, name):
+    """Create an API token for EMAIL and print it (once) as the last line."""
+    user = get_user_by_email(email)
+    if user is None or not user.is_active:
+        _fail(f"No active account has the email {email}.")
+    token, _ = create_token(user, name)
+    click.echo(f"API token for {user.email} (shown once, keep it secret):")
+    click.echo(token)
+
+
+@click.command("seed-demo")
+@click.option("--password", help="Password for every demo account (default: a new random one).")
+@click.option("--if-empty", is_flag=True, help="Do nothing (and succeed) when the database already holds data.")
+def seed_demo_command(password, if_empty):
+    """Load the fictional demo region DREG and print its sign-ins."""
+    if if_empty and not database_is_empty():
+        click.echo("The database already holds data; demo data not loaded.")
+        return
+    try:
+        password, sign_ins = seed_demo(password)
+    except DomainError as err:
+        _fail(err.message)
+    click.echo("Demo data loaded. Sign in at http://127.0.0.1:5000 with any of these:")
+    for sign_in in sign_ins:
+        click.echo(f"  {sign_in.email:<34} {sign_in.role.value}")
+    click.echo(f"Password for every demo account: {password}")

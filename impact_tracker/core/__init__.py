@@ -1,0 +1,1 @@
+"""What every domain shares: errors, permissions, pagination, forms, templating. Imports no domain."""

@@ -1,0 +1,53 @@
+"""Engine set-up and the one transaction helper services use."""
+
+from __future__ import annotations
+
+import functools
+import sqlite3
+from collections.abc import Callable
+from typing import ParamSpec, TypeVar
+
+from flask import Flask
+from sqlalchemy import event
+
+from ..extensions import db
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def configure_sqlite(app: Flask) -> None:
+    """Turn on WAL, foreign keys and a busy timeout on every SQLite connection.
+
+    SQLite enforces foreign keys only when asked per connection, and without WAL and a busy timeout a
+    reader blocks a writer and users see 'database is locked'.
+    """
+    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        return
+    timeout = int(app.config["IMPACT_SQLITE_BUSY_TIMEOUT_MS"])
+
+    def set_pragmas(dbapi_connection: sqlite3.Connection, _record) -> None:
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA busy_timeout={timeout}")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.close()
+
+    with app.app_context():
+        event.listen(db.engine, "connect", set_pragmas)
+
+
+def transactional(func: Callable[P, R]) -> Callable[P, R]:
+    """Commit when the service returns, roll back and re-raise when it raises: one use case, one transaction."""
+
+    @functools.wraps(func)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            result = func(*args, **kwargs)
+            db.session.commit()
+        except BaseException:
+            db.session.rollback()
+            raise
+        return result
+
+    return wrapper

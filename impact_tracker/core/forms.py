@@ -1,0 +1,140 @@
+"""Form helpers: rule errors onto fields, and NHS.UK macro parameters built from WTForms fields."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask_wtf import FlaskForm
+from wtforms import Field
+
+from .errors import DomainError
+
+# WTForms field type -> (NHS.UK component, input type)
+_INPUT_TYPES = {
+    "StringField": "text",
+    "EmailField": "email",
+    "PasswordField": "password",
+    "IntegerField": "number",
+    "DecimalField": "text",
+    "FloatField": "text",
+    "DateField": "date",
+    "TelField": "tel",
+    "SearchField": "search",
+}
+_COMPONENTS = {
+    "TextAreaField": "textarea",
+    "SelectField": "select",
+    "RadioField": "radios",
+    "BooleanField": "checkboxes",
+    "MultiCheckboxField": "checkboxes",
+}
+
+
+class BaseForm(FlaskForm):
+    """Every form: CSRF from Flask-WTF, and no silent whitespace."""
+
+    class Meta:
+        def bind_field(self, form, unbound_field, options):
+            filters = unbound_field.kwargs.get("filters", [])
+            if unbound_field.field_class.__name__ in ("StringField", "EmailField", "TextAreaField"):
+                filters = [_strip, *filters]
+            return unbound_field.bind(form=form, filters=filters, **options)
+
+
+def _strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+def apply_domain_error(form: FlaskForm, err: DomainError) -> None:
+    """Show a service's rule error beside its field, or at the top of the form when it names none."""
+    target = getattr(form, err.field, None) if err.field else None
+    if isinstance(target, Field):
+        target.errors = [*target.errors, err.message]
+    else:
+        form.form_errors.append(err.message)
+
+
+def form_error_list(form: FlaskForm) -> list[dict[str, str]]:
+    """The error summary's list: each message links to its field."""
+    items = [{"text": message, "href": "#main-form"} for message in form.form_errors]
+    for item in form:
+        for message in item.errors:
+            items.append({"text": message, "href": f"#{_anchor_id(item)}"})
+    return items
+
+
+@dataclass
+class FieldSpec:
+    """Which NHS.UK macro renders a field, with its params."""
+
+    component: str
+    params: dict[str, Any] = field(default_factory=dict)
+
+
+def nhsuk_field(item: Field, **overrides: Any) -> FieldSpec:
+    """Build the NHS.UK macro params for a WTForms field: label, hint, value, error and attributes."""
+    kind = item.type
+    component = _COMPONENTS.get(kind, "input")
+    params: dict[str, Any] = {
+        "id": item.id,
+        "name": item.name,
+        "label": {"text": item.label.text},
+        "hint": {"text": item.description} if item.description else None,
+        "errorMessage": {"text": " ".join(item.errors)} if item.errors else None,
+    }
+    builder = _BUILDERS.get(component)
+    if builder:
+        builder(item, params)
+    if component == "input":
+        params["type"] = _INPUT_TYPES.get(kind, "text")
+        params["value"] = _display_value(item)
+    params.update(overrides)
+    return FieldSpec(component, {k: v for k, v in params.items() if v is not None})
+
+
+def _display_value(item: Field) -> str:
+    if item.type == "PasswordField":
+        return ""
+    value = item._value() if hasattr(item, "_value") else item.data
+    return "" if value is None else str(value)
+
+
+def _textarea(item: Field, params: dict) -> None:
+    params["value"] = item.data or ""
+
+
+def _select(item: Field, params: dict) -> None:
+    params["items"] = [
+        {"value": value, "text": label, "selected": selected}
+        for value, label, selected, *_ in item.iter_choices()
+    ]
+
+
+def _radios(item: Field, params: dict) -> None:
+    params["idPrefix"] = item.id
+    params["fieldset"] = {"legend": {"text": item.label.text, "size": "s"}}
+    params.pop("label")
+    params["items"] = [
+        {"value": value, "text": label, "checked": checked} for value, label, checked, *_ in item.iter_choices()
+    ]
+
+
+def _checkboxes(item: Field, params: dict) -> None:
+    params["idPrefix"] = item.id
+    params.pop("label")
+    if item.type == "BooleanField":
+        params["items"] = [{"value": "y", "text": item.label.text, "checked": bool(item.data)}]
+        return
+    params["fieldset"] = {"legend": {"text": item.label.text, "size": "s"}}
+    params["items"] = [
+        {"value": value, "text": label, "checked": checked} for value, label, checked, *_ in item.iter_choices()
+    ]
+
+
+_BUILDERS = {"textarea": _textarea, "select": _select, "radios": _radios, "checkboxes": _checkboxes}
+
+
+def _anchor_id(item: Field) -> str:
+    """NHS.UK radios and checkboxes give the first option the bare prefix id, so links land there."""
+    return item.id

@@ -1,0 +1,1 @@
+"""The home page, the about page and the health check."""

@@ -1,0 +1,35 @@
+"""Home, about and health-check routes."""
+
+from __future__ import annotations
+
+from flask import Blueprint, jsonify, render_template
+from flask_login import current_user
+from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
+
+from ..core.permissions import Action, can
+from ..extensions import db
+
+bp = Blueprint("home", __name__)
+
+
+@bp.route("/")
+def index():
+    can_manage = can(current_user, Action.MANAGE_ORGANISATION, current_user.organisation)
+    return render_template("home/index.html", user=current_user, can_manage=can_manage)
+
+
+@bp.route("/about")
+def about():
+    return render_template("home/about.html")
+
+
+@bp.route("/healthz")
+def healthz():
+    """200 when the database answers, 503 when it does not (for load balancers and uptime checks)."""
+    try:
+        db.session.execute(text("SELECT 1"))
+    except SQLAlchemyError:
+        db.session.rollback()
+        return jsonify(status="unavailable", database="unreachable"), 503
+    return jsonify(status="ok", database="ok")
