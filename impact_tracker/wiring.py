@@ -72,7 +72,7 @@ def register_sign_in_guard(app: Flask) -> None:
     @app.before_request
     def require_sign_in():
         endpoint = request.endpoint or ""
-        if endpoint in PUBLIC_ENDPOINTS or endpoint.startswith("api."):
+        if endpoint in PUBLIC_ENDPOINTS or request.path.startswith("/api/"):
             return None
         if not current_user.is_authenticated:
             return login_manager.unauthorized()

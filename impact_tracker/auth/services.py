@@ -20,6 +20,12 @@ TOKEN_PREFIX = "itk_"
 _DUMMY_HASH = generate_password_hash("not-a-real-password")
 
 
+def load_active_user(user_id: str) -> User | None:
+    """The session's user, or None once they have been deactivated (which signs them out)."""
+    user = db.session.get(User, int(user_id))
+    return user if user is not None and user.is_active else None
+
+
 def authenticate(email: str, password: str) -> User | None:
     """The active user with this email and password, or None.
 

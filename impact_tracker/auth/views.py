@@ -9,18 +9,14 @@ from flask_login import current_user, login_user, logout_user
 
 from ..core.errors import DomainError
 from ..core.forms import apply_domain_error
-from ..extensions import db, login_manager
-from ..orgs.models import User
+from ..extensions import login_manager
 from . import services
 from .forms import ChangePasswordForm, NewTokenForm, SignInForm
 
 bp = Blueprint("auth", __name__)
 
 
-@login_manager.user_loader
-def load_user(user_id: str) -> User | None:
-    user = db.session.get(User, int(user_id))
-    return user if user is not None and user.is_active else None
+login_manager.user_loader(services.load_active_user)
 
 
 def _safe_next(target: str | None) -> str:

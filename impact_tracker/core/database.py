@@ -8,7 +8,8 @@ from collections.abc import Callable
 from typing import ParamSpec, TypeVar
 
 from flask import Flask
-from sqlalchemy import event
+from sqlalchemy import event, text
+from sqlalchemy.exc import SQLAlchemyError
 
 from ..extensions import db
 
@@ -51,3 +52,13 @@ def transactional(func: Callable[P, R]) -> Callable[P, R]:
         return result
 
     return wrapper
+
+
+def database_is_reachable() -> bool:
+    """True when the database answers a trivial query (for the health check)."""
+    try:
+        db.session.execute(text("SELECT 1"))
+    except SQLAlchemyError:
+        db.session.rollback()
+        return False
+    return True

@@ -7,6 +7,7 @@ from typing import Any
 
 from flask_wtf import FlaskForm
 from wtforms import Field
+from wtforms.fields.choices import SelectChoice
 
 from .errors import DomainError
 
@@ -44,6 +45,11 @@ class BaseForm(FlaskForm):
 
 def _strip(value):
     return value.strip() if isinstance(value, str) else value
+
+
+def choices(pairs) -> list[SelectChoice]:
+    """WTForms choices from (value, label) pairs (WTForms 3.3 wants SelectChoice objects)."""
+    return [SelectChoice(value, label) for value, label in pairs]
 
 
 def apply_domain_error(form: FlaskForm, err: DomainError) -> None:
@@ -105,19 +111,14 @@ def _textarea(item: Field, params: dict) -> None:
 
 
 def _select(item: Field, params: dict) -> None:
-    params["items"] = [
-        {"value": value, "text": label, "selected": selected}
-        for value, label, selected, *_ in item.iter_choices()
-    ]
+    params["items"] = [{"value": c.value, "text": c.label, "selected": c.selected} for c in item.iter_choices()]
 
 
 def _radios(item: Field, params: dict) -> None:
     params["idPrefix"] = item.id
     params["fieldset"] = {"legend": {"text": item.label.text, "size": "s"}}
     params.pop("label")
-    params["items"] = [
-        {"value": value, "text": label, "checked": checked} for value, label, checked, *_ in item.iter_choices()
-    ]
+    params["items"] = [{"value": c.value, "text": c.label, "checked": c.selected} for c in item.iter_choices()]
 
 
 def _checkboxes(item: Field, params: dict) -> None:
@@ -127,9 +128,7 @@ def _checkboxes(item: Field, params: dict) -> None:
         params["items"] = [{"value": "y", "text": item.label.text, "checked": bool(item.data)}]
         return
     params["fieldset"] = {"legend": {"text": item.label.text, "size": "s"}}
-    params["items"] = [
-        {"value": value, "text": label, "checked": checked} for value, label, checked, *_ in item.iter_choices()
-    ]
+    params["items"] = [{"value": c.value, "text": c.label, "checked": c.selected} for c in item.iter_choices()]
 
 
 _BUILDERS = {"textarea": _textarea, "select": _select, "radios": _radios, "checkboxes": _checkboxes}

@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from flask import Blueprint, jsonify, render_template
 from flask_login import current_user
-from sqlalchemy import text
-from sqlalchemy.exc import SQLAlchemyError
 
+from ..core.database import database_is_reachable
 from ..core.permissions import Action, can
-from ..extensions import db
 
 bp = Blueprint("home", __name__)
 
@@ -27,9 +25,6 @@ def about():
 @bp.route("/healthz")
 def healthz():
     """200 when the database answers, 503 when it does not (for load balancers and uptime checks)."""
-    try:
-        db.session.execute(text("SELECT 1"))
-    except SQLAlchemyError:
-        db.session.rollback()
+    if not database_is_reachable():
         return jsonify(status="unavailable", database="unreachable"), 503
     return jsonify(status="ok", database="ok")

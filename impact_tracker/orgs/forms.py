@@ -5,7 +5,7 @@ from __future__ import annotations
 from wtforms import EmailField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, Length
 
-from ..core.forms import BaseForm
+from ..core.forms import BaseForm, choices
 from ..core.permissions import ROLE_LABELS, Role
 from .models import UnitType
 from .services import NewUser, UnitInput
@@ -17,9 +17,9 @@ def _optional_int(value: str | None) -> int | None:
     return int(value) if value else None
 
 
-def role_choices(roles: list[Role]) -> list[tuple[str, str]]:
+def role_choices(roles: list[Role]):
     """(slug, label) pairs for the roles a manager may give."""
-    return [(role.value, ROLE_LABELS[role]) for role in roles]
+    return choices((role.value, ROLE_LABELS[role]) for role in roles)
 
 
 class PersonForm(BaseForm):
@@ -52,7 +52,7 @@ class UnitForm(BaseForm):
     """Add or edit a unit."""
 
     name = StringField("Unit name", validators=[DataRequired("Enter the unit's name"), Length(max=120)])
-    type = SelectField("Kind of unit", choices=UNIT_TYPE_CHOICES)
+    type = SelectField("Kind of unit", choices=choices(UNIT_TYPE_CHOICES))
     parent_id = SelectField("Part of (optional)", choices=[], validate_choice=True)
 
     def to_input(self) -> UnitInput:

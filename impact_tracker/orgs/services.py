@@ -125,6 +125,7 @@ def update_member(user: User, role: Role, unit_id: int | None, *, actor: User) -
     _require_manager(actor, user.organisation)
     if role != user.role:
         _check_role_change(user, role, actor)
+        user.role = role
     user.unit = _check_unit(user.organisation, unit_id)
     return user
 

@@ -6,7 +6,7 @@ from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from ..core.errors import DomainError, NotFound, PermissionDenied
-from ..core.forms import apply_domain_error
+from ..core.forms import apply_domain_error, choices
 from ..core.permissions import ORGANISATION_ROLES, Action, Role, assignable_roles, can, get_for_user_or_404
 from . import queries, services
 from .forms import EditPersonForm, PersonForm, UnitForm, role_choices
@@ -27,7 +27,7 @@ def _managed_organisation() -> Organisation:
 
 def _person_choices(form, organisation: Organisation) -> None:
     form.role.choices = role_choices([r for r in assignable_roles(current_user) if r in ORGANISATION_ROLES])
-    form.unit_id.choices = queries.unit_choices(organisation)
+    form.unit_id.choices = choices(queries.unit_choices(organisation))
 
 
 @bp.route("/people")
@@ -89,7 +89,7 @@ def units():
 def units_new():
     organisation = _managed_organisation()
     form = UnitForm()
-    form.parent_id.choices = queries.unit_choices(organisation, blank="Nothing: a top-level unit")
+    form.parent_id.choices = choices(queries.unit_choices(organisation, blank="Nothing: a top-level unit"))
     if form.validate_on_submit():
         try:
             unit = services.create_unit(organisation, form.to_input(), actor=current_user)
@@ -105,7 +105,7 @@ def units_new():
 def units_edit(unit_id: int):
     unit = get_for_user_or_404(Unit, unit_id, current_user, Action.MANAGE_ORGANISATION)
     form = UnitForm(data={"name": unit.name, "type": unit.type.value, "parent_id": str(unit.parent_id or "")})
-    form.parent_id.choices = queries.unit_choices(unit.organisation, blank="Nothing: a top-level unit")
+    form.parent_id.choices = choices(queries.unit_choices(unit.organisation, blank="Nothing: a top-level unit"))
     if form.validate_on_submit():
         try:
             services.update_unit(unit, form.to_input(), actor=current_user)

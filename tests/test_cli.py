@@ -1,0 +1,89 @@
+"""The flask commands other tools script against: create-user, create-token and seed-demo."""
+
+from __future__ import annotations
+
+from impact_tracker.core.permissions import Role
+from impact_tracker.extensions import db
+from impact_tracker.orgs.models import Organisation, Region, System, Unit, User
+
+from . import factories
+
+
+def test_create_user_reads_the_password_from_stdin(runner, org):
+    result = runner.invoke(args=["create-user", "New.Person@Trust.example", "--name", "New Person",
+                                 "--org", org.code.lower(), "--role", "project_lead"],
+                           input="a-long-enough-password\n")
+    assert result.exit_code == 0, result.output
+    user = db.session.query(User).filter_by(email="new.person@trust.example").one()
+    assert user.role is Role.PROJECT_LEAD and user.organisation_id == org.id
+    assert user.check_password("a-long-enough-password")
+
+
+def test_create_user_refuses_an_unknown_organisation_and_a_weak_password(runner, org):
+    result = runner.invoke(args=["create-user", "a@trust.example", "--name", "A", "--org", "NOPE",
+                                 "--role", "frontline"], input="a-long-enough-password\n")
+    assert result.exit_code != 0 and "No organisation has the code NOPE" in result.output
+    result = runner.invoke(args=["create-user", "a@trust.example", "--name", "A", "--org", org.code,
+                                 "--role", "frontline"], input="short\n")
+    assert result.exit_code != 0 and "at least 12 characters" in result.output
+    assert db.session.query(User).count() == 0
+
+
+def test_create_user_places_a_system_viewer_in_their_system(runner):
+    system = factories.make_system(code="QSYS")
+    result = runner.invoke(args=["create-user", "viewer@icb.example", "--name", "V", "--system", "qsys",
+                                 "--role", "system_viewer"], input="a-long-enough-password\n")
+    assert result.exit_code == 0, result.output
+    assert db.session.query(User).one().system_id == system.id
+
+
+def test_create_token_prints_a_working_token_as_the_last_line(runner, client, member):
+    result = runner.invoke(args=["create-token", member.email])
+    assert result.exit_code == 0
+    token = result.output.strip().splitlines()[-1]
+    response = client.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"})
+    assert response.get_json()["email"] == member.email
+
+
+def test_create_token_refuses_an_unknown_email(runner, app):
+    result = runner.invoke(args=["create-token", "nobody@trust.example"])
+    assert result.exit_code != 0 and "No active account" in result.output
+
+
+def test_seed_demo_builds_the_demo_region_and_prints_working_sign_ins(runner, client):
+    result = runner.invoke(args=["seed-demo", "--password", "demo-password-123"])
+    assert result.exit_code == 0, result.output
+    assert db.session.query(Region).one().code == "DREG"
+    assert {s.code for s in db.session.query(System)} == {"DSYS1", "DSYS2"}
+    organisations = db.session.query(Organisation).all()
+    assert {o.code for o in organisations} == {f"DEMO{n}" for n in range(1, 7)}
+    assert len({o.type for o in organisations}) >= 4
+    assert db.session.query(Unit).filter(Unit.parent_id.isnot(None)).count() > 5
+    for role in Role:
+        assert f"{role.value}@demo1.example" in result.output
+    viewer = db.session.query(User).filter_by(email="system_viewer@demo1.example").one()
+    assert viewer.system.code == "DSYS1" and viewer.organisation is None
+    assert db.session.query(User).filter_by(email="region_viewer@demo1.example").one().region.code == "DREG"
+    assert db.session.query(User).filter(User.email.like("%@demo2.example")).count() >= 2
+    response = client.post("/sign-in", data={"email": "improvement_lead@demo1.example",
+                                             "password": "demo-password-123"})
+    assert response.status_code == 302
+
+
+def test_seed_demo_generates_and_prints_a_password_when_none_is_given(runner):
+    result = runner.invoke(args=["seed-demo"])
+    password = result.output.strip().splitlines()[-1].split(": ", 1)[1]
+    user = db.session.query(User).filter_by(email="frontline@demo1.example").one()
+    assert user.check_password(password)
+
+
+def test_seed_demo_refuses_a_database_that_holds_data(runner, org):
+    result = runner.invoke(args=["seed-demo", "--password", "demo-password-123"])
+    assert result.exit_code != 0 and "already holds data" in result.output
+    assert db.session.query(Organisation).count() == 1
+
+
+def test_seed_demo_if_empty_succeeds_quietly_on_a_used_database(runner, org):
+    result = runner.invoke(args=["seed-demo", "--if-empty"])
+    assert result.exit_code == 0 and "not loaded" in result.output
+    assert db.session.query(Organisation).count() == 1
