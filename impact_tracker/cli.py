@@ -12,6 +12,7 @@ from .core.errors import DomainError
 from .core.permissions import Role
 from .demo import database_is_empty, seed_demo
 from .orgs import services as orgs
+from .orgs.models import OrgType
 from .orgs.queries import get_organisation_by_code, get_region_by_code, get_system_by_code, get_user_by_email
 
 ROLE_SLUGS = [role.value for role in Role]
@@ -33,6 +34,9 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(create_user_command)
     app.cli.add_command(create_token_command)
     app.cli.add_command(seed_demo_command)
+    app.cli.add_command(create_region_command)
+    app.cli.add_command(create_system_command)
+    app.cli.add_command(create_organisation_command)
 
 
 @click.command("create-user")
@@ -97,3 +101,46 @@ def seed_demo_command(password, if_empty):
     for sign_in in sign_ins:
         click.echo(f"  {sign_in.email:<34} {sign_in.role.value}")
     click.echo(f"Password for every demo account: {password}")
+
+
+@click.command("create-region")
+@click.argument("code")
+@click.argument("name")
+def create_region_command(code, name):
+    """Add an NHS region, e.g. `create-region Y56 "London"`."""
+    if get_region_by_code(code):
+        _fail(f"Region code {code.upper()} is already in use.")
+    region = orgs.create_region(code, name)
+    click.echo(f"Created region {region.code} ({region.name}).")
+
+
+@click.command("create-system")
+@click.argument("code")
+@click.argument("name")
+@click.option("--region", "region_code", required=True, help="The region's code.")
+def create_system_command(code, name, region_code):
+    """Add an integrated care system to a region."""
+    region = get_region_by_code(region_code)
+    if region is None:
+        _fail(f"No region has the code {region_code}.")
+    if get_system_by_code(code):
+        _fail(f"System code {code.upper()} is already in use.")
+    system = orgs.create_system(code, name, region)
+    click.echo(f"Created system {system.code} ({system.name}) in {region.name}.")
+
+
+@click.command("create-organisation")
+@click.argument("code")
+@click.argument("name")
+@click.option("--type", "org_type", type=click.Choice([t.value for t in OrgType]), required=True)
+@click.option("--system", "system_code", help="The integrated care system's code.")
+def create_organisation_command(code, name, org_type, system_code):
+    """Add an organisation by its ODS code, optionally inside a system."""
+    system = get_system_by_code(system_code) if system_code else None
+    if system_code and system is None:
+        _fail(f"No system has the code {system_code}.")
+    try:
+        organisation = orgs.create_organisation(code, name, OrgType(org_type), system)
+    except DomainError as err:
+        _fail(err.message)
+    click.echo(f"Created organisation {organisation.code} ({organisation.name}).")

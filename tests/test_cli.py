@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from impact_tracker.core.permissions import Role
 from impact_tracker.extensions import db
 from impact_tracker.orgs.models import Organisation, Region, System, Unit, User
@@ -87,3 +89,29 @@ def test_seed_demo_if_empty_succeeds_quietly_on_a_used_database(runner, org):
     result = runner.invoke(args=["seed-demo", "--if-empty"])
     assert result.exit_code == 0 and "not loaded" in result.output
     assert db.session.query(Organisation).count() == 1
+
+
+def test_a_deployment_builds_its_region_system_and_organisation_from_the_command_line(runner):
+    assert runner.invoke(args=["create-region", "y56", "London"]).exit_code == 0
+    assert runner.invoke(args=["create-system", "QMF", "North East London ICS", "--region", "Y56"]).exit_code == 0
+    result = runner.invoke(args=["create-organisation", "r1h", "Barts Health NHS Trust", "--type", "acute",
+                                 "--system", "qmf"])
+    assert result.exit_code == 0, result.output
+    organisation = db.session.query(Organisation).one()
+    assert (organisation.code, organisation.system.code, organisation.system.region.name) == ("R1H", "QMF", "London")
+
+
+@pytest.mark.parametrize("args, message", [
+    (["create-system", "QMF", "X", "--region", "NOPE"], "No region has the code NOPE"),
+    (["create-organisation", "R1H", "X", "--type", "acute", "--system", "NOPE"], "No system has the code NOPE"),
+    (["create-organisation", "R1H", "X", "--type", "castle"], "Invalid value"),
+])
+def test_organisation_commands_refuse_unknown_places_and_types(runner, app, args, message):
+    result = runner.invoke(args=args)
+    assert result.exit_code != 0 and message in result.output
+    assert db.session.query(Organisation).count() == 0
+
+
+def test_duplicate_codes_are_refused(runner, org):
+    result = runner.invoke(args=["create-organisation", org.code, "Copy", "--type", "acute"])
+    assert result.exit_code != 0 and "already in use" in result.output
