@@ -105,6 +105,16 @@ def admin(app):
 
 
 @pytest.fixture
+def project(org, member):
+    return factories.make_project(org, title="Reduce falls on Ward 7", created_by=member)
+
+
+@pytest.fixture
+def other_project(other_org):
+    return factories.make_project(other_org, title="Their project")
+
+
+@pytest.fixture
 def login_as(client):
     """Sign a user in through the real sign-in form."""
 

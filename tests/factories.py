@@ -63,3 +63,65 @@ def make_user(organisation: Organisation | None = None, role: Role = Role.FRONTL
     db.session.add(user)
     db.session.commit()
     return user
+
+
+def make_project(organisation: Organisation, title: str | None = None, status=None, unit: Unit | None = None,
+                 created_by: User | None = None, **fields):
+    from datetime import date
+
+    from impact_tracker.projects.models import Project, ProjectStatus
+
+    project = Project(organisation=organisation, title=title or f"Reduce falls on ward {_n()}",
+                      status=status or ProjectStatus.ACTIVE, unit=unit, created_by=created_by,
+                      problem=fields.pop("problem", "Too many inpatient falls at night."),
+                      aim_what=fields.pop("aim_what", "Reduce inpatient falls"),
+                      aim_baseline=fields.pop("aim_baseline", "8 per month"),
+                      aim_target=fields.pop("aim_target", "4 per month"),
+                      aim_by=fields.pop("aim_by", date(2027, 3, 31)), **fields)
+    db.session.add(project)
+    db.session.commit()
+    return project
+
+
+def make_change_idea(project, text: str | None = None, status=None):
+    from impact_tracker.projects.models import ChangeIdea, ChangeIdeaStatus
+
+    idea = ChangeIdea(project=project, text=text or f"Intentional rounding {_n()}",
+                      status=status or ChangeIdeaStatus.TESTING, position=len(project.change_ideas))
+    db.session.add(idea)
+    db.session.commit()
+    return idea
+
+
+def make_measure(project, name: str | None = None, values=None, start=None, proportions=None, **fields):
+    """A measure with weekly points from `start`: `values` as plain values, or `proportions` as (num, den)."""
+    from datetime import date, timedelta
+
+    from impact_tracker.measures.models import DataPoint, Measure, MeasureKind
+
+    measure = Measure(project=project, name=name or f"Falls per 1,000 bed days {_n()}",
+                      kind=fields.pop("kind", MeasureKind.OUTCOME), is_proportion=proportions is not None,
+                      **fields)
+    db.session.add(measure)
+    first = start or date(2026, 1, 5)
+    for index, value in enumerate(values or []):
+        db.session.add(DataPoint(measure=measure, period=first + timedelta(weeks=index), value=value))
+    for index, (numerator, denominator) in enumerate(proportions or []):
+        db.session.add(DataPoint(measure=measure, period=first + timedelta(weeks=index), numerator=numerator,
+                                 denominator=denominator))
+    db.session.commit()
+    return measure
+
+
+def make_cycle(project, change_idea=None, title: str | None = None, stage=None, number: int | None = None,
+               **fields):
+    from impact_tracker.pdsa.models import PDSACycle, Stage
+
+    idea = change_idea or make_change_idea(project)
+    if number is None:
+        number = 1 + db.session.query(PDSACycle).filter_by(change_idea_id=idea.id).count()
+    cycle = PDSACycle(project=project, change_idea=idea, number=number, title=title or f"Test {_n()}",
+                      stage=stage or Stage.PLAN, **fields)
+    db.session.add(cycle)
+    db.session.commit()
+    return cycle

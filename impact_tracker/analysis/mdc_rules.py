@@ -17,7 +17,7 @@ from functools import cached_property
 import numpy as np
 
 from . import rules
-from .series import run_lengths, runs_to_tuple
+from .series import code_runs, in_long_runs, repeat_each
 
 IMPROVEMENT_DIRECTIONS = ("increase", "decrease", "neutral")
 
@@ -73,7 +73,7 @@ def outside_limits(points: PeriodPoints) -> np.ndarray:
 def seven_point_trend(points: PeriodPoints) -> np.ndarray:
     """+1/-1 for points in 7 consecutive points with 6 strictly rising/falling steps; a tie breaks it."""
     steps = np.sign(np.diff(points.values)).astype(np.int8)
-    long_run = (steps != 0) & (run_lengths(steps) >= rules.MDC_TREND_POINTS - 1)
+    long_run = (steps != 0) & in_long_runs(steps, rules.MDC_TREND_POINTS - 1)
     trending = np.where(long_run, steps, 0)
     after, before = np.concatenate((trending, [0])), np.concatenate(([0], trending))
     # A turning point shared by a rising and a falling trend takes the direction of the trend to its right.
@@ -103,7 +103,7 @@ def two_in_three(points: PeriodPoints) -> np.ndarray:
 def seven_point_shift(points: PeriodPoints) -> np.ndarray:
     """+1/-1 for points in 7 or more consecutive points above/below the mean; a point on it breaks the run."""
     sides = points.sides
-    return np.where((sides != 0) & (run_lengths(sides) >= rules.MDC_SHIFT_POINTS), sides, 0)
+    return np.where((sides != 0) & in_long_runs(sides, rules.MDC_SHIFT_POINTS), sides, 0)
 
 
 def _window_sums(numbers: np.ndarray, window: int) -> np.ndarray:
@@ -123,6 +123,9 @@ MDC_RULES: tuple[Rule, ...] = (
 RULE_NAMES: tuple[str | None, ...] = (None, *(name for rule in MDC_RULES for name in (rule.high, rule.low)))
 """Rule name per rule code: 0 is no rule, 2i+1 the high side of rule i, 2i+2 its low side."""
 
+_CODE_SIDES: tuple[int, ...] = (0, *(side for _ in MDC_RULES for side in (1, 2)))
+"""Side of each rule code: 0 for no rule, 1 for a high-side rule, 2 for a low-side rule."""
+
 _POINT_TYPES = {
     "increase": ("common_cause", "special_cause_improvement", "special_cause_concern"),
     "decrease": ("common_cause", "special_cause_concern", "special_cause_improvement"),
@@ -139,10 +142,11 @@ def rule_codes(values: np.ndarray, limits: Limits) -> np.ndarray:
     """Code of the first rule in ``MDC_RULES`` that flags each point of one period (see ``RULE_NAMES``)."""
     points = PeriodPoints(values, limits)
     codes = np.zeros(values.size, dtype=np.int8)
-    for index, rule in enumerate(MDC_RULES):
-        side = rule.detect(points)
-        found = np.where(side > 0, 2 * index + 1, np.where(side < 0, 2 * index + 2, 0))
-        codes = np.where(codes == 0, found, codes)
+    # Lowest priority first, so each higher-priority rule overwrites the points it also flags.
+    for index in reversed(range(len(MDC_RULES))):
+        side = MDC_RULES[index].detect(points)
+        codes[side > 0] = 2 * index + 1
+        codes[side < 0] = 2 * index + 2
     return codes
 
 
@@ -156,24 +160,20 @@ def check_direction(improvement_direction: str) -> str:
     return improvement_direction
 
 
-def sides(codes: np.ndarray) -> np.ndarray:
-    """0 for no rule, 1 for a high-side rule (odd code), 2 for a low-side rule (even code)."""
-    return np.where(codes == 0, 0, 2 - codes % 2)
+def point_labels(codes: np.ndarray, improvement_direction: str) -> tuple[tuple[str, ...], tuple[str | None, ...]]:
+    """Making Data Count point type and rule name (or None) of each code, from one pass over its runs.
 
-
-def rule_names(codes: np.ndarray) -> tuple[str | None, ...]:
-    """Rule name (or None) for each code."""
-    return runs_to_tuple(codes, RULE_NAMES)
-
-
-def point_types(codes: np.ndarray, improvement_direction: str) -> tuple[str, ...]:
-    """Making Data Count point type of each code: high-side rules are improvement when higher is better."""
-    return runs_to_tuple(sides(codes), _POINT_TYPES[improvement_direction])
+    High-side rules are improvement when higher is better.
+    """
+    run_codes, lengths = code_runs(codes)
+    types = _POINT_TYPES[improvement_direction]
+    point_types = repeat_each([types[_CODE_SIDES[code]] for code in run_codes], lengths)
+    return point_types, repeat_each([RULE_NAMES[code] for code in run_codes], lengths)
 
 
 def variation_icon(last_code: int, improvement_direction: str) -> str:
     """Variation icon of a chart, from the rule code of its last point."""
-    return _ICONS[improvement_direction][int(sides(np.array([last_code]))[0])]
+    return _ICONS[improvement_direction][_CODE_SIDES[last_code]]
 
 
 def assurance(target: float | None, limits: Limits, improvement_direction: str) -> str | None:

@@ -13,9 +13,9 @@ from . import rules
 from .series import (
     Period,
     as_values,
+    in_long_runs,
     per_point,
     per_point_tuple,
-    run_lengths,
     runs_to_tuple,
     split_periods,
     values_tuple,
@@ -146,9 +146,9 @@ def crossings_min(n_useful: int) -> int:
 def shift_flags(values: np.ndarray, centre: float) -> np.ndarray:
     """IHI shift: flag points in a run of 6 or more on one side of ``centre``; points on it are skipped."""
     sides = np.sign(values - centre)
-    useful = np.flatnonzero(sides)
+    useful = sides != 0
     flags = np.zeros(values.size, dtype=bool)
-    flags[useful] = run_lengths(sides[useful]) >= rules.SHIFT_LENGTH
+    flags[useful] = in_long_runs(sides[useful], rules.SHIFT_LENGTH)
     return flags
 
 
@@ -158,7 +158,7 @@ def trend_flags(values: np.ndarray) -> np.ndarray:
     # Collapse ties so a repeated value neither breaks nor extends a trend, then map back to every point.
     owner = np.cumsum(distinct) - 1
     steps = np.sign(np.diff(values[distinct]))
-    long_steps = run_lengths(steps) >= rules.TREND_LENGTH - 1
+    long_steps = in_long_runs(steps, rules.TREND_LENGTH - 1)
     in_trend = np.concatenate((long_steps, [False])) | np.concatenate(([False], long_steps))
     return in_trend[owner]
 

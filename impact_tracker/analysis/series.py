@@ -12,6 +12,7 @@ on them and marks the result ``as_percentage=True`` so ``describe`` and the char
 
 from __future__ import annotations
 
+import array as stdlib_array
 import dataclasses
 import math
 import operator
@@ -92,6 +93,9 @@ def as_values(values: Iterable[float], *, name: str = "value") -> np.ndarray:
     if isinstance(values, Values):
         return values.array
     items = values if isinstance(values, Sequence | np.ndarray) else list(values)
+    fast = _plain_numbers(items)
+    if fast is not None:
+        return fast
     array = np.asarray(items)
     if array.ndim != 1:
         raise ValueError(f"{name}s must be a flat sequence of numbers")
@@ -105,6 +109,26 @@ def as_values(values: Iterable[float], *, name: str = "value") -> np.ndarray:
     bad = np.flatnonzero(~np.isfinite(array))
     if bad.size:
         raise ValueError(f"{name} at position {bad[0]} is not a finite number: {array[bad[0]]!r}")
+    return array
+
+
+def _plain_numbers(items: Sequence[float] | np.ndarray) -> np.ndarray | None:
+    """A list or tuple of finite real numbers as a float array, or None to take the careful path instead.
+
+    Converting a 10,000-item list is the largest single cost of an analysis, and ``np.asarray`` first scans
+    every item to guess a dtype. ``array.array("d")`` converts in one C loop and accepts only real numbers
+    (text, None, complex and nested sequences raise), so it gives the same floats as the careful path. Only
+    the rare inputs it cannot settle (a refusal, a non-finite value, or nothing but 0s and 1s, which may be
+    booleans the careful path refuses) return None so ``as_values`` can name the culprit as before.
+    """
+    if type(items) not in (list, tuple) or not items:
+        return None
+    try:
+        array = np.frombuffer(stdlib_array.array("d", items), dtype=float)
+    except (TypeError, ValueError, OverflowError):
+        return None
+    if not np.isfinite(array).all() or ((array == 0) | (array == 1)).all():
+        return None
     return array
 
 
@@ -212,19 +236,33 @@ def _first_failure(failed: np.ndarray, message: str, values: np.ndarray) -> None
         raise ValueError(f"{message.format(p=position)} (got {values[position]:g})")
 
 
-def run_lengths(labels: np.ndarray) -> np.ndarray:
-    """Length of the run of equal consecutive labels that each element belongs to."""
+def in_long_runs(labels: np.ndarray, min_length: int) -> np.ndarray:
+    """True for each element in a run of at least ``min_length`` equal consecutive labels.
+
+    Judges each run once and spreads the verdict, cheaper than comparing every element's run length.
+    """
     _, lengths = _runs(labels)
-    return np.repeat(lengths, lengths)
+    return np.repeat(lengths >= min_length, lengths)
 
 
 def _runs(labels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Start position and length of every run of equal consecutive labels."""
     if labels.size == 0:
         return np.zeros(0, dtype=int), np.zeros(0, dtype=int)
-    starts = np.flatnonzero(np.concatenate(([True], labels[1:] != labels[:-1])))
-    lengths = np.diff(np.concatenate((starts, [labels.size])))
-    return starts, lengths
+    changes = np.empty(labels.size, dtype=bool)
+    changes[0] = True
+    np.not_equal(labels[1:], labels[:-1], out=changes[1:])
+    starts = np.flatnonzero(changes)
+    return starts, np.diff(starts, append=labels.size)
+
+
+def code_runs(codes: np.ndarray) -> tuple[list[Any], list[int]]:
+    """The value and length of every run of equal consecutive ``codes``, as plain Python lists.
+
+    Several tuples can then be spread from one pass over the codes (see ``repeat_each``).
+    """
+    starts, lengths = _runs(codes)
+    return codes[starts].tolist(), lengths.tolist()
 
 
 def runs_to_tuple(codes: np.ndarray, labels: Sequence[Any] | None = None) -> tuple[Any, ...]:
@@ -233,14 +271,13 @@ def runs_to_tuple(codes: np.ndarray, labels: Sequence[Any] | None = None) -> tup
     Built run by run: flags and rule codes come in long runs, and repeating one object per run is much cheaper
     than converting every element.
     """
-    starts, lengths = _runs(codes)
-    values = codes[starts].tolist()
+    values, lengths = code_runs(codes)
     if labels is not None:
         values = [labels[value] for value in values]
-    return _repeat_each(values, lengths.tolist())
+    return repeat_each(values, lengths)
 
 
-def _repeat_each(values: Sequence[Item], counts: Sequence[int]) -> tuple[Item, ...]:
+def repeat_each(values: Sequence[Item], counts: Sequence[int]) -> tuple[Item, ...]:
     """Each value repeated its count of times, in order, as one tuple."""
     if len(values) == 1:
         # One period, or a chart with no flagged point: a single C-level repetition.
@@ -261,7 +298,7 @@ def per_point_tuple(period_values: Sequence[Item], periods: Sequence[Period]) ->
 
     Repeating one object is far cheaper than converting a per-point array, which matters at 10,000 points.
     """
-    return _repeat_each(period_values, [period.size for period in periods])
+    return repeat_each(period_values, [period.size for period in periods])
 
 
 def optional_float(value: float) -> float | None:

@@ -124,14 +124,15 @@ def spc(
     codes = np.concatenate(
         [mdc_rules.rule_codes(array[p.points], lim) for p, lim in zip(periods, limits, strict=True)]
     )
+    point_type, rule = mdc_rules.point_labels(codes, improvement_direction)
     return SPC(
         values=values_tuple(values, array),
         mean=per_point_tuple([limit.centre for limit in limits], periods),
         upper=per_point_tuple([optional_float(limit.upper) for limit in limits], periods),
         lower=per_point_tuple([optional_float(limit.lower) for limit in limits], periods),
         period=period_numbers(periods),
-        point_type=mdc_rules.point_types(codes, improvement_direction),
-        rule=mdc_rules.rule_names(codes),
+        point_type=point_type,
+        rule=rule,
         variation_icon=mdc_rules.variation_icon(int(codes[-1]), improvement_direction),
         assurance=mdc_rules.assurance(target, limits[-1], improvement_direction),
         improvement_direction=improvement_direction,

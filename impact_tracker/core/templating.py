@@ -85,6 +85,7 @@ def register_template_helpers(app: Flask) -> None:
 # Later domains add their pages here, in reading order.
 NAVIGATION = (
     ("home.index", "Home", "everyone"),
+    ("projects.index", "Projects", "everyone"),
     ("orgs.people", "People", "managers"),
     ("orgs.units", "Units", "managers"),
     ("auth.account", "Your account", "everyone"),

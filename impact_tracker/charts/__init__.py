@@ -1,0 +1,1 @@
+"""Chart rendering with matplotlib's Figure (never pyplot): pure, no Flask."""

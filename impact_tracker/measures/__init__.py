@@ -1,0 +1,1 @@
+"""Measures (outcome, process, balancing), their data points, rebases and annotations."""

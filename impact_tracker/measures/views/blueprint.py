@@ -1,0 +1,5 @@
+"""The measures blueprint (routes sit under /projects/<id>/measures and /measures/<id>)."""
+
+from flask import Blueprint
+
+bp = Blueprint("measures", __name__)

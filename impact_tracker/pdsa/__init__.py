@@ -1,0 +1,1 @@
+"""Plan-Do-Study-Act cycles: the worksheet, ramps of cycles per change idea, and the timeline."""

@@ -1,0 +1,5 @@
+"""PDSA cycle pages."""
+
+from flask import Blueprint
+
+bp = Blueprint("pdsa", __name__)

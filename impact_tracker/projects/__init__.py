@@ -1,0 +1,1 @@
+"""Improvement projects: aim, team, status, progress score and driver diagram."""
