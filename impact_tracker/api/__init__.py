@@ -1,6 +1,6 @@
 """The JSON API, version 1 (see shared API.md): each resource module adds its routes to `bp`."""
 
-from . import me, openapi
+from . import cycles, me, measures, openapi, projects
 from .blueprint import bp
 
-__all__ = ["bp", "me", "openapi"]
+__all__ = ["bp", "cycles", "me", "measures", "openapi", "projects"]

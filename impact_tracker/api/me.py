@@ -6,7 +6,7 @@ from flask import jsonify
 
 from .blueprint import api_user, bp
 from .openapi import documented
-from .serialisers import me_to_dict
+from .serialisers.orgs import me_to_dict
 
 
 @bp.get("/me")

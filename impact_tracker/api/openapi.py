@@ -48,6 +48,13 @@ SCHEMAS: dict[str, dict] = {
     },
 }
 
+
+
+def register_schema(name: str, schema: dict) -> None:
+    """Add a named JSON schema to the document's components (each API module registers its own)."""
+    SCHEMAS[name] = schema
+
+
 _CONVERTER_TYPES = {"IntegerConverter": "integer", "FloatConverter": "number"}
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..orgs.models import Organisation, User
+from ...orgs.models import Organisation, User
 
 
 def organisation_ref(organisation: Organisation | None) -> dict | None:

@@ -1,0 +1,1 @@
+"""Cycles API endpoints."""

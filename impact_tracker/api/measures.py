@@ -1,0 +1,1 @@
+"""Measures API endpoints."""
