@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
+from datetime import date, timedelta
 
 from sqlalchemy import func, select
 
 from .core.errors import DomainError
+from .demo_projects import seed_demo_projects
 from .core.permissions import Role
 from .extensions import db
 from .orgs import services as orgs
@@ -92,7 +94,14 @@ def seed_demo(password: str | None = None) -> tuple[str, list[SignIn]]:
         organisations[code] = orgs.create_organisation(code, name, org_type, systems[system_code])
         _add_units(organisations[code], UNIT_TREES.get(org_type, []), None)
     sign_ins = _add_people(organisations, systems, region, password)
+    seed_demo_projects(organisations, _data_start())
     return password, sign_ins
+
+
+def _data_start() -> date:
+    """The Monday 40 weeks before this one, so the demo's data always run up to the present."""
+    today = date.today()
+    return today - timedelta(days=today.weekday(), weeks=40)
 
 
 def _add_units(organisation: Organisation, tree: list, parent: Unit | None) -> None:

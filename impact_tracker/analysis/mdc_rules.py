@@ -72,12 +72,15 @@ def outside_limits(points: PeriodPoints) -> np.ndarray:
 
 def seven_point_trend(points: PeriodPoints) -> np.ndarray:
     """+1/-1 for points in 7 consecutive points with 6 strictly rising/falling steps; a tie breaks it."""
-    steps = np.sign(np.diff(points.values)).astype(np.int8)
-    long_run = (steps != 0) & in_long_runs(steps, rules.MDC_TREND_POINTS - 1)
-    trending = np.where(long_run, steps, 0)
-    after, before = np.concatenate((trending, [0])), np.concatenate(([0], trending))
+    values = points.values
+    steps = np.sign(values[1:] - values[:-1]).astype(np.int8)
+    # A tie is a step of 0, so multiplying by the long-run mask leaves it unflagged whatever its run length.
+    trending = steps * in_long_runs(steps, rules.MDC_TREND_POINTS - 1)
+    flags = np.zeros(values.size, dtype=np.int8)
+    flags[1:] = trending
     # A turning point shared by a rising and a falling trend takes the direction of the trend to its right.
-    return np.where(after != 0, after, before)
+    np.copyto(flags[:-1], trending, where=trending != 0)
+    return flags
 
 
 def two_in_three(points: PeriodPoints) -> np.ndarray:
@@ -97,19 +100,26 @@ def two_in_three(points: PeriodPoints) -> np.ndarray:
     member = np.zeros(values.size, dtype=bool)
     for offset in range(window):
         member[offset : offset + qualifies.size] |= qualifies
-    return np.where(close & member, points.sides, 0)
+    return points.sides * (close & member)
 
 
 def seven_point_shift(points: PeriodPoints) -> np.ndarray:
     """+1/-1 for points in 7 or more consecutive points above/below the mean; a point on it breaks the run."""
     sides = points.sides
-    return np.where((sides != 0) & in_long_runs(sides, rules.MDC_SHIFT_POINTS), sides, 0)
+    # Points on the mean have side 0, so multiplying by the long-run mask leaves them unflagged.
+    return sides * in_long_runs(sides, rules.MDC_SHIFT_POINTS)
 
 
 def _window_sums(numbers: np.ndarray, window: int) -> np.ndarray:
-    """Sum of every run of ``window`` consecutive numbers (len(numbers) - window + 1 sums)."""
-    totals = np.concatenate(([0], np.cumsum(numbers, dtype=np.int64)))
-    return totals[window:] - totals[:-window]
+    """Sum of every run of ``window`` consecutive numbers (len(numbers) - window + 1 sums).
+
+    Windows are a few points long, so adding ``window`` shifted slices beats a cumulative sum.
+    """
+    count = numbers.size - window + 1
+    totals = numbers[:count].astype(np.int16)
+    for offset in range(1, window):
+        totals += numbers[offset : offset + count]
+    return totals
 
 
 MDC_RULES: tuple[Rule, ...] = (

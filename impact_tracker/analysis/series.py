@@ -127,7 +127,7 @@ def _plain_numbers(items: Sequence[float] | np.ndarray) -> np.ndarray | None:
         array = np.frombuffer(stdlib_array.array("d", items), dtype=float)
     except (TypeError, ValueError, OverflowError):
         return None
-    if not np.isfinite(array).all() or ((array == 0) | (array == 1)).all():
+    if not np.isfinite(array).all() or (array[0] in (0, 1) and ((array == 0) | (array == 1)).all()):
         return None
     return array
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, g, request
+from flask import Blueprint, current_app, g, request
 from flask_login import current_user
 
 from ..auth.services import user_for_token
@@ -34,7 +34,7 @@ def authenticate():
         g.api_user = user_for_token(header[7:].strip())
     else:
         g.api_user = current_user._get_current_object() if current_user.is_authenticated else None
-        if g.api_user is not None and request.method in UNSAFE_METHODS:
+        if g.api_user is not None and request.method in UNSAFE_METHODS and current_app.config["WTF_CSRF_ENABLED"]:
             csrf.protect()
     if g.api_user is None:
         return problem(401, "Sign in, or send a valid API token as 'Authorization: Bearer <token>'.")

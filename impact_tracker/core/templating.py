@@ -69,9 +69,11 @@ def register_template_helpers(app: Flask) -> None:
     from markupsafe import Markup
 
     from .forms import form_error_list, nhsuk_field
+    from .impact import IMPACT_COMPONENT_LABELS
 
     app.add_template_filter(format_date, "date")
     app.add_template_filter(format_datetime, "datetime")
+    app.add_template_filter(lambda component: IMPACT_COMPONENT_LABELS[component], "impact_label")
     app.add_template_global(nhsuk_field)
     app.add_template_global(form_error_list)
     app.add_template_global(lambda: Markup(render_template("partials/_sign_out.html")), "sign_out_form")

@@ -9,7 +9,7 @@ from sqlalchemy.orm import selectinload
 
 from ..core.permissions import visible_org_clause
 from ..extensions import db
-from .models import Project, ProjectComponent, ProjectStatus, TeamMember
+from .models import ChangeIdea, Driver, Project, ProjectComponent, ProjectStatus, TeamMember
 
 
 @dataclass(frozen=True)
@@ -21,6 +21,17 @@ class ProjectFilters:
     component: str | None = None
     unit_id: int | None = None
     mine: bool = False
+
+
+def filters_from(data: dict) -> ProjectFilters:
+    """ProjectFilters from the search form's validated data (blank means no filter)."""
+    return ProjectFilters(
+        search=(data.get("q") or "").strip(),
+        status=ProjectStatus(data["status"]) if data.get("status") else None,
+        component=data.get("component") or None,
+        unit_id=int(data["unit_id"]) if data.get("unit_id") else None,
+        mine=data.get("mine") == "1",
+    )
 
 
 def projects_query(user, filters: ProjectFilters) -> Select:
@@ -55,8 +66,60 @@ def load_project_page(project: Project) -> Project:
         .options(
             selectinload(Project.team).selectinload(TeamMember.user),
             selectinload(Project.scores),
-            selectinload(Project.drivers),
-            selectinload(Project.change_ideas),
+            selectinload(Project.drivers).selectinload(Driver.primaries),
+            selectinload(Project.change_ideas).selectinload(ChangeIdea.drivers),
             selectinload(Project.component_tags),
         )
     ).one()
+
+
+def people_choices(organisation) -> list[tuple[str, str]]:
+    """(id, name) of the organisation's active people, for the team picker."""
+    from ..orgs.models import User
+
+    people = db.session.scalars(
+        select(User).where(User.organisation_id == organisation.id, User.active.is_(True)).order_by(User.name)
+    )
+    return [("", "Choose a person")] + [(str(p.id), p.name) for p in people]
+
+
+@dataclass(frozen=True)
+class DiagramColumnItem:
+    """A driver or change idea as the diagram draws it, with the ids it connects to on its left."""
+
+    id: int
+    text: str
+    feeds: tuple[int, ...]
+    status: str | None = None
+
+
+@dataclass(frozen=True)
+class DriverDiagram:
+    """The driver diagram as an aim with nested primaries, secondaries and change ideas."""
+
+    aim: str
+    primaries: list[DiagramColumnItem]
+    secondaries: list[DiagramColumnItem]
+    ideas: list[DiagramColumnItem]
+
+    def secondaries_of(self, primary_id: int) -> list[DiagramColumnItem]:
+        return [s for s in self.secondaries if primary_id in s.feeds]
+
+    def ideas_of(self, secondary_id: int) -> list[DiagramColumnItem]:
+        return [i for i in self.ideas if secondary_id in i.feeds]
+
+    @property
+    def unlinked_ideas(self) -> list[DiagramColumnItem]:
+        return [i for i in self.ideas if not i.feeds]
+
+
+def driver_diagram(project: Project) -> DriverDiagram:
+    """The project's driver diagram, from already-loaded drivers and change ideas."""
+    from .models import DriverKind
+
+    primaries = [DiagramColumnItem(d.id, d.text, ()) for d in project.drivers if d.kind is DriverKind.PRIMARY]
+    secondaries = [DiagramColumnItem(d.id, d.text, tuple(p.id for p in d.primaries))
+                   for d in project.drivers if d.kind is DriverKind.SECONDARY]
+    ideas = [DiagramColumnItem(i.id, i.text, tuple(d.id for d in i.drivers), i.status.value)
+             for i in project.change_ideas]
+    return DriverDiagram(project.aim_what, primaries, secondaries, ideas)

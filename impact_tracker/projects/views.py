@@ -1,4 +1,4 @@
-"""Project pages: the list, registering a project, the project page, progress scores and driver diagram.
+"""Project pages: the list, registering a project, the project page, team, progress score, driver diagram.
 
 Measures and PDSA cycles build on projects. They add their blocks to the project page with
 `add_project_section` when their views are imported, so this module never imports a higher domain.
@@ -10,13 +10,17 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from flask import Blueprint, render_template
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from ..core.errors import DomainError, NotFound, VersionConflict
+from ..core.forms import apply_domain_error, choices
 from ..core.pagination import paginate
 from ..core.permissions import Action, can, get_for_user_or_404
-from . import queries
-from .models import Project
+from ..orgs.queries import unit_choices
+from . import queries, services
+from .forms import ChangeIdeaForm, DriverForm, ProgressScoreForm, ProjectForm, ProjectSearchForm, TeamMemberForm
+from .models import ChangeIdea, Driver, DriverKind, Project
 
 bp = Blueprint("projects", __name__, url_prefix="/projects")
 
@@ -42,16 +46,200 @@ def _sections(project: Project) -> list[tuple[str, dict]]:
     return [(s.template, s.load(project, current_user)) for s in sorted(_SECTIONS.values(), key=lambda s: s.order)]
 
 
+def _editable(project_id: int) -> Project:
+    return get_for_user_or_404(Project, project_id, current_user, Action.CONTRIBUTE)
+
+
+@bp.route("")
+def index():
+    form = ProjectSearchForm(request.args)
+    organisation = current_user.organisation
+    form.unit_id.choices = choices(unit_choices(organisation, blank="Any unit") if organisation else [("", "Any unit")])
+    if not form.validate():
+        form = ProjectSearchForm(formdata=None)
+        form.unit_id.choices = choices([("", "Any unit")])
+    page = paginate(queries.projects_query(current_user, queries.filters_from(form.data)),
+                    max(1, form.page.data or 1), 25)
+    filter_args = {key: value for key, value in request.args.items() if key != "page"}
+    return render_template("projects/index.html", page=page, form=form, filter_args=filter_args,
+                           can_register=can(current_user, Action.CONTRIBUTE, organisation))
+
+
+@bp.route("/new", methods=["GET", "POST"])
+def new():
+    organisation = current_user.organisation
+    if organisation is None or not can(current_user, Action.CONTRIBUTE, organisation):
+        raise NotFound("no organisation to register a project in")
+    form = ProjectForm()
+    form.unit_id.choices = choices(unit_choices(organisation, blank="Whole organisation"))
+    if form.validate_on_submit():
+        try:
+            project = services.create_project(organisation, form.to_input(), actor=current_user)
+        except DomainError as err:
+            apply_domain_error(form, err)
+        else:
+            flash("Project registered. Next, add your measures and driver diagram.", "success")
+            return redirect(url_for("projects.detail", project_id=project.id))
+    return render_template("projects/form.html", form=form, project=None)
+
+
 @bp.route("/<int:project_id>")
 def detail(project_id: int):
     project = queries.load_project_page(get_for_user_or_404(Project, project_id, current_user))
     return render_template(
         "projects/detail.html", project=project, sections=_sections(project),
+        diagram=queries.driver_diagram(project), score_is_stale=services.score_is_stale(project),
         can_contribute=can(current_user, Action.CONTRIBUTE, project.organisation),
+        team_form=_team_form(project),
     )
 
 
-@bp.route("")
-def index():
-    page = paginate(queries.projects_query(current_user, queries.ProjectFilters()), 1, 50)
-    return render_template("projects/index.html", page=page)
+@bp.route("/<int:project_id>/edit", methods=["GET", "POST"])
+def edit(project_id: int):
+    project = _editable(project_id)
+    form = ProjectForm(obj=project, data={"components": [c.value for c in project.components],
+                                          "unit_id": str(project.unit_id or ""), "version": project.version})
+    form.unit_id.choices = choices(unit_choices(project.organisation, blank="Whole organisation"))
+    if form.validate_on_submit():
+        try:
+            services.update_project(project, form.to_input(), actor=current_user)
+        except DomainError as err:
+            apply_domain_error(form, err)
+        except VersionConflict:
+            form.version.data = str(project.version)
+            form.form_errors.append("Someone else saved this project while you were editing it. Check the page "
+                                    "in another tab, then save again to keep your version.")
+        else:
+            flash("Project updated.", "success")
+            return redirect(url_for("projects.detail", project_id=project.id))
+    return render_template("projects/form.html", form=form, project=project)
+
+
+def _team_form(project: Project) -> TeamMemberForm:
+    form = TeamMemberForm()
+    form.user_id.choices = choices(queries.people_choices(project.organisation))
+    return form
+
+
+@bp.route("/<int:project_id>/team", methods=["POST"])
+def team_add(project_id: int):
+    project = _editable(project_id)
+    form = _team_form(project)
+    if form.validate_on_submit():
+        try:
+            services.add_team_member(project, int(form.user_id.data), form.team_role.data, actor=current_user)
+        except DomainError as err:
+            apply_domain_error(form, err)
+        else:
+            flash("The team has been updated.", "success")
+            return redirect(url_for("projects.detail", project_id=project.id, _anchor="team"))
+    return render_template("projects/team.html", project=project, form=form)
+
+
+@bp.route("/<int:project_id>/team/<int:member_id>/remove", methods=["POST"])
+def team_remove(project_id: int, member_id: int):
+    project = _editable(project_id)
+    member = next((m for m in project.team if m.id == member_id), None)
+    if member is None:
+        raise NotFound(f"team member {member_id}")
+    try:
+        services.remove_team_member(member, actor=current_user)
+    except DomainError as err:
+        flash(err.message, "error")
+    else:
+        flash(f"{member.user.name} has been taken off the team.", "success")
+    return redirect(url_for("projects.detail", project_id=project.id, _anchor="team"))
+
+
+@bp.route("/<int:project_id>/progress", methods=["GET", "POST"])
+def progress(project_id: int):
+    project = _editable(project_id)
+    current = project.current_score
+    form = ProgressScoreForm(data={"score": str(current.score) if current else ""})
+    if form.validate_on_submit():
+        try:
+            services.set_progress_score(project, form.score_value(), form.note.data, actor=current_user)
+        except DomainError as err:
+            apply_domain_error(form, err)
+        else:
+            flash("Progress score recorded.", "success")
+            return redirect(url_for("projects.detail", project_id=project.id, _anchor="progress"))
+    return render_template("projects/progress.html", project=project, form=form)
+
+
+def _driver_form(project: Project, driver: Driver | None = None) -> DriverForm:
+    data = {"kind": driver.kind.value, "text": driver.text, "primary_ids": [p.id for p in driver.primaries]} \
+        if driver else {"kind": request.args.get("kind", DriverKind.PRIMARY.value)}
+    form = DriverForm(data=data)
+    form.primary_ids.choices = choices(
+        (d.id, d.text) for d in project.drivers if d.kind is DriverKind.PRIMARY and d is not driver)
+    return form
+
+
+@bp.route("/<int:project_id>/drivers/new", methods=["GET", "POST"])
+def drivers_new(project_id: int):
+    return _save_driver(_editable(project_id), None)
+
+
+@bp.route("/<int:project_id>/drivers/<int:driver_id>/edit", methods=["GET", "POST"])
+def drivers_edit(project_id: int, driver_id: int):
+    driver = get_for_user_or_404(Driver, driver_id, current_user, Action.CONTRIBUTE)
+    if driver.project_id != project_id:
+        raise NotFound(f"driver {driver_id}")
+    return _save_driver(driver.project, driver)
+
+
+def _save_driver(project: Project, driver: Driver | None):
+    form = _driver_form(project, driver)
+    if form.validate_on_submit():
+        try:
+            services.save_driver(project, form.to_input(), actor=current_user, driver=driver)
+        except DomainError as err:
+            apply_domain_error(form, err)
+        else:
+            flash("Driver diagram updated.", "success")
+            return redirect(url_for("projects.detail", project_id=project.id, _anchor="driver-diagram"))
+    return render_template("projects/driver_form.html", project=project, form=form, driver=driver)
+
+
+@bp.route("/<int:project_id>/drivers/<int:driver_id>/delete", methods=["POST"])
+def drivers_delete(project_id: int, driver_id: int):
+    driver = get_for_user_or_404(Driver, driver_id, current_user, Action.CONTRIBUTE)
+    if driver.project_id != project_id:
+        raise NotFound(f"driver {driver_id}")
+    services.delete_driver(driver, actor=current_user)
+    flash("Driver removed.", "success")
+    return redirect(url_for("projects.detail", project_id=project_id, _anchor="driver-diagram"))
+
+
+def _idea_form(project: Project, idea: ChangeIdea | None = None) -> ChangeIdeaForm:
+    data = {"text": idea.text, "status": idea.status.value, "driver_ids": [d.id for d in idea.drivers]} if idea else {}
+    form = ChangeIdeaForm(data=data)
+    form.driver_ids.choices = choices((d.id, d.text) for d in project.drivers if d.kind is DriverKind.SECONDARY)
+    return form
+
+
+@bp.route("/<int:project_id>/change-ideas/new", methods=["GET", "POST"])
+def change_ideas_new(project_id: int):
+    return _save_idea(_editable(project_id), None)
+
+
+@bp.route("/<int:project_id>/change-ideas/<int:idea_id>/edit", methods=["GET", "POST"])
+def change_ideas_edit(project_id: int, idea_id: int):
+    idea = get_for_user_or_404(ChangeIdea, idea_id, current_user, Action.CONTRIBUTE)
+    if idea.project_id != project_id:
+        raise NotFound(f"change idea {idea_id}")
+    return _save_idea(idea.project, idea)
+
+
+def _save_idea(project: Project, idea: ChangeIdea | None):
+    form = _idea_form(project, idea)
+    if form.validate_on_submit():
+        try:
+            services.save_change_idea(project, form.to_input(), actor=current_user, idea=idea)
+        except DomainError as err:
+            apply_domain_error(form, err)
+        else:
+            flash("Change idea saved.", "success")
+            return redirect(url_for("projects.detail", project_id=project.id, _anchor="driver-diagram"))
+    return render_template("projects/change_idea_form.html", project=project, form=form, idea=idea)
