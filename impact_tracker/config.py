@@ -58,6 +58,7 @@ class TestingConfig(BaseConfig):
     WTF_CSRF_ENABLED = False
     SERVER_NAME = "impact.test"
     IMPACT_STRICT_TEMPLATES = True
+    IMPACT_CHART_CACHE_DIR = None  # charts cached in memory only, so tests leave nothing in instance/
 
 
 class ProductionConfig(BaseConfig):

@@ -13,8 +13,8 @@ from datetime import date, timedelta
 from sqlalchemy import func, select
 
 from .core.errors import DomainError
-from .demo_projects import seed_demo_projects
 from .core.permissions import Role
+from .demo_projects import seed_demo_projects
 from .extensions import db
 from .orgs import services as orgs
 from .orgs.models import Organisation, OrgType, System, Unit, UnitType, User

@@ -96,7 +96,7 @@ def _falls(organisation, lead, people, rng, start):
                              Direction.NEUTRAL, "%", 0.71, 0.70, 0.04, 40, proportion_of=30, chart=ChartType.RUN),
              rng, start, 40)
     _scores(project, lead, [(2, "1.0", "Team and charter agreed"), (10, "2.0", "First PDSA cycles on the bundle"),
-                            (26, "3.5", "Sustained shift in falls after the bundle was adopted")], start)
+                            (32, "3.5", "Sustained shift in falls after the bundle was adopted")], start)
 
 
 def _discharge(organisation, coach, rng, start):

@@ -93,3 +93,20 @@ def test_url_rules_are_lowercase_kebab_case_with_int_ids(app):
         for argument in re.findall(r"<([^>]+)>", rule.rule):
             if argument.split(":")[-1].endswith("_id"):
                 assert argument.startswith("int:"), f"{rule.rule}: {argument} needs the int converter"
+
+
+def test_a_radio_groups_first_option_owns_its_id_so_its_label_works(app):
+    """The NHS.UK radios give the first option the field's id; nothing else on the page may take it."""
+    from bs4 import BeautifulSoup
+
+    from impact_tracker.projects.forms import ProjectForm
+
+    with app.test_request_context():
+        form = ProjectForm()
+        html = app.jinja_env.from_string(
+            '{% from "macros/forms.html" import field %}{{ field(form.status) }}{{ field(form.components) }}'
+        ).render(form=form)
+    soup = BeautifulSoup(html, "html.parser")
+    for field_id in ("status", "components"):
+        owners = soup.find_all(id=field_id)
+        assert len(owners) == 1, field_id

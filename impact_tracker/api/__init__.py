@@ -1,6 +1,6 @@
 """The JSON API, version 1 (see shared API.md): each resource module adds its routes to `bp`."""
 
-from . import cycles, me, measures, openapi, projects
+from . import analysis, cycles, me, measures, openapi, parsing, projects
 from .blueprint import bp
 
-__all__ = ["bp", "cycles", "me", "measures", "openapi", "projects"]
+__all__ = ["analysis", "bp", "cycles", "me", "measures", "openapi", "parsing", "projects"]

@@ -110,8 +110,8 @@ def build_document(app) -> dict:
     for rule in app.url_map.iter_rules():
         if not rule.endpoint.startswith("api."):
             continue
-        path = rule.rule.replace("<", "{").replace(">", "}")
-        path = "/".join(part.split(":")[-1] if part.startswith("{") else part for part in path.split("/"))
+        path = "/".join("{" + part[1:-1].split(":")[-1] + "}" if part.startswith("<") else part
+                        for part in rule.rule.split("/"))
         view = app.view_functions[rule.endpoint]
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
             paths.setdefault(path, {})[method.lower()] = _operation(rule, method, view)

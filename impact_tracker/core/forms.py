@@ -115,7 +115,9 @@ def _select(item: Field, params: dict) -> None:
 
 
 def _radios(item: Field, params: dict) -> None:
+    # The first option takes the bare id (so error links land on it); the wrapper must not take it too.
     params["idPrefix"] = item.id
+    params.pop("id")
     params["fieldset"] = {"legend": {"text": item.label.text, "size": "s"}}
     params.pop("label")
     params["items"] = [{"value": c.value, "text": c.label, "checked": c.selected} for c in item.iter_choices()]
@@ -123,6 +125,7 @@ def _radios(item: Field, params: dict) -> None:
 
 def _checkboxes(item: Field, params: dict) -> None:
     params["idPrefix"] = item.id
+    params.pop("id")
     params.pop("label")
     if item.type == "BooleanField":
         params["items"] = [{"value": "y", "text": item.label.text, "checked": bool(item.data)}]

@@ -7,14 +7,19 @@ from flask_login import current_user
 
 from ..core.database import database_is_reachable
 from ..core.permissions import Action, can
+from ..projects.queries import my_projects
 
 bp = Blueprint("home", __name__)
 
 
 @bp.route("/")
 def index():
-    can_manage = can(current_user, Action.MANAGE_ORGANISATION, current_user.organisation)
-    return render_template("home/index.html", user=current_user, can_manage=can_manage)
+    organisation = current_user.organisation
+    return render_template(
+        "home/index.html", user=current_user, projects=my_projects(current_user),
+        can_manage=can(current_user, Action.MANAGE_ORGANISATION, organisation),
+        can_contribute=can(current_user, Action.CONTRIBUTE, organisation),
+    )
 
 
 @bp.route("/about")

@@ -123,3 +123,11 @@ def driver_diagram(project: Project) -> DriverDiagram:
     ideas = [DiagramColumnItem(i.id, i.text, tuple(d.id for d in i.drivers), i.status.value)
              for i in project.change_ideas]
     return DriverDiagram(project.aim_what, primaries, secondaries, ideas)
+
+
+def my_projects(user, limit: int = 6) -> list[Project]:
+    """The open projects the user is on, most recently changed first (for the home page)."""
+    open_statuses = (ProjectStatus.PROPOSED, ProjectStatus.ACTIVE, ProjectStatus.ON_HOLD, ProjectStatus.SUSTAINING)
+    query = (projects_query(user, ProjectFilters(mine=True))
+             .where(Project.status.in_(open_statuses)).limit(limit))
+    return list(db.session.scalars(query))

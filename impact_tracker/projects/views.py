@@ -42,6 +42,13 @@ def add_project_section(name: str, order: int, template: str, load: Callable[[An
     _SECTIONS[name] = Section(order, template, load)
 
 
+# The project's own blocks, placed around those other domains add (measures at 20, PDSA cycles at 30);
+# they read the page's own context (project, diagram, team_form), so their loaders add nothing.
+add_project_section("progress", 10, "projects/_progress.html", lambda project, user: {})
+add_project_section("driver-diagram", 40, "projects/_driver_diagram.html", lambda project, user: {})
+add_project_section("team", 50, "projects/_team.html", lambda project, user: {})
+
+
 def _sections(project: Project) -> list[tuple[str, dict]]:
     return [(s.template, s.load(project, current_user)) for s in sorted(_SECTIONS.values(), key=lambda s: s.order)]
 

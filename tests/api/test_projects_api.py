@@ -12,7 +12,8 @@ from impact_tracker.projects.models import Project, ProjectStatus
 from .. import factories
 
 NEW = {"title": "Sepsis antibiotics within the hour", "problem": "Delays in the ED.",
-       "aim": {"what": "Increase antibiotics within 60 minutes", "baseline": "61%", "target": "90%", "by": "2027-04-30"},
+       "aim": {"what": "Increase antibiotics within 60 minutes", "baseline": "61%", "target": "90%",
+               "by": "2027-04-30"},
        "status": "active", "impact_components": ["building_capability_capacity"], "method": "qsir"}
 
 

@@ -112,7 +112,8 @@ class TestRegisterProject:
         ({"title": ""}, "title", "Enter a title for the project"),
         ({"aim_what": ""}, "aim_what", "Say what will improve"),
         ({"aim_by": "31/02/2027"}, "aim_by", "Not a valid date value."),
-        ({"expected_end_date": "2026-10-01"}, "expected_end_date", "The expected end must be on or after the start date"),
+        ({"expected_end_date": "2026-10-01"}, "expected_end_date",
+         "The expected end must be on or after the start date"),
         ({"status": "finished"}, "status", "Not a valid choice."),
         ({"title": "x" * 161}, "title", "Field cannot be longer than 160 characters."),
     ])
@@ -176,7 +177,8 @@ class TestEditProject:
 class TestProjectList:
     def test_lists_only_visible_projects_and_filters_by_search_status_and_component(self, client, login_as, member,
                                                                                      org, other_project):
-        factories.make_project(org, title="Sepsis antibiotics within the hour", status=ProjectStatus.ACTIVE)
+        factories.make_project(org, title="Sepsis antibiotics within the hour", status=ProjectStatus.ACTIVE,
+                               aim_what="Give antibiotics sooner")
         on_hold = factories.make_project(org, title="Falls on ward 9", status=ProjectStatus.ON_HOLD)
         db.session.add_all([Driver(project=on_hold, kind=DriverKind.PRIMARY, text="x")])
         from impact_tracker.projects.models import ProjectComponent
@@ -272,7 +274,8 @@ class TestProgressScore:
         assert "Review the progress score" not in get_page(client, "projects.detail", project_id=project.id).get_text()
         project.scores[0].set_at = utcnow() - timedelta(days=91)
         db.session.commit()
-        assert "has not changed for over 90 days" in get_page(client, "projects.detail", project_id=project.id).get_text()
+        page = get_page(client, "projects.detail", project_id=project.id)
+        assert "has not changed for over 90 days" in page.get_text()
 
 
 class TestDriverDiagram:
@@ -338,3 +341,15 @@ class TestDriverDiagram:
                   project_id=project.id, idea_id=idea.id, _expected_status=302)
         db.session.refresh(idea)
         assert idea.status is ChangeIdeaStatus.ADOPTED
+
+
+def test_the_home_page_lists_the_users_open_projects(client, login_as, member, org):
+    mine = factories.make_project(org, title="Mine and active")
+    done = factories.make_project(org, title="Mine but completed", status=ProjectStatus.COMPLETED)
+    factories.make_project(org, title="Not on the team")
+    db.session.add_all([TeamMember(project=mine, user=member), TeamMember(project=done, user=member)])
+    db.session.commit()
+    login_as(member)
+    text = get_page(client, "home.index").get_text()
+    assert "Mine and active" in text
+    assert "Mine but completed" not in text and "Not on the team" not in text

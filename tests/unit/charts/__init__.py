@@ -1,0 +1,1 @@
+"""Tests of the chart renderer, icons and cache (pure: no app)."""
