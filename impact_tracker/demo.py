@@ -14,6 +14,9 @@ from sqlalchemy import func, select
 
 from .core.errors import DomainError
 from .core.permissions import Role
+from .demo_assessments import seed_demo_assessments
+from .demo_capability import seed_demo_capability
+from .demo_gemba import seed_demo_walks
 from .demo_projects import seed_demo_projects
 from .extensions import db
 from .orgs import services as orgs
@@ -95,6 +98,9 @@ def seed_demo(password: str | None = None) -> tuple[str, list[SignIn]]:
         _add_units(organisations[code], UNIT_TREES.get(org_type, []), None)
     sign_ins = _add_people(organisations, systems, region, password)
     seed_demo_projects(organisations, _data_start())
+    seed_demo_assessments(organisations)
+    seed_demo_walks(organisations)
+    seed_demo_capability(organisations)
     return password, sign_ins
 
 

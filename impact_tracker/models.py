@@ -1,12 +1,15 @@
 """Import every domain's models so that the metadata (and Alembic) sees every table."""
 
+from .assessment import models as assessment_models
 from .auth.models import ApiToken
+from .gemba import models as gemba_models
 from .measures.models import DataPoint, Measure, Rebase
 from .orgs.models import Organisation, Region, System, Unit, User
 from .pdsa.models import CycleQuestion, CycleTask, PDSACycle
 from .projects.models import ChangeIdea, Driver, ProgressScore, Project, ProjectComponent, TeamMember
 
 __all__ = [
+    "assessment_models", "gemba_models",
     "ApiToken", "ChangeIdea", "CycleQuestion", "CycleTask", "DataPoint", "Driver", "Measure", "Organisation",
     "PDSACycle", "ProgressScore", "Project", "ProjectComponent", "Rebase", "Region", "System", "TeamMember",
     "Unit", "User",

@@ -58,14 +58,16 @@ def configure_templates(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     """Attach every domain's routes."""
     from .api import bp as api_bp
+    from .assessment.views import bp as assessment_bp
     from .auth.views import bp as auth_bp
+    from .gemba.views import bp as gemba_bp
     from .home.views import bp as home_bp
     from .measures.views import bp as measures_bp
     from .orgs.views import bp as orgs_bp
     from .pdsa.views import bp as pdsa_bp
     from .projects.views import bp as projects_bp
 
-    for blueprint in (home_bp, auth_bp, orgs_bp, projects_bp, pdsa_bp, measures_bp, api_bp):
+    for blueprint in (home_bp, auth_bp, orgs_bp, projects_bp, pdsa_bp, measures_bp, assessment_bp, gemba_bp, api_bp):
         app.register_blueprint(blueprint)
 
 

@@ -88,6 +88,8 @@ def register_template_helpers(app: Flask) -> None:
 NAVIGATION = (
     ("home.index", "Home", "everyone"),
     ("projects.index", "Projects", "everyone"),
+    ("gemba.index", "Walks", "everyone"),
+    ("assessment.index", "Self-assessment", "everyone"),
     ("orgs.people", "People", "managers"),
     ("orgs.units", "Units", "managers"),
     ("auth.account", "Your account", "everyone"),

@@ -1,0 +1,1 @@
+"""gemba API endpoints."""

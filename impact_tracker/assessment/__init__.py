@@ -1,0 +1,1 @@
+"""The NHS IMPACT self-assessment: frameworks as data, assessments, responses, results and action plans."""

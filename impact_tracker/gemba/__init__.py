@@ -1,0 +1,1 @@
+"""Gemba walks: leaders' walks with observations, concerns, ideas and actions, captured offline on tablets."""

@@ -1,0 +1,1 @@
+"""Gemba walk models."""
