@@ -45,6 +45,7 @@ run: install assets seed
 
 lint: install
 	$(BIN)/ruff check impact_tracker tests bench migrations wsgi.py
+	$(BIN)/bandit --quiet --recursive impact_tracker --severity-level medium
 
 test: install assets lint
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

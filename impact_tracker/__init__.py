@@ -9,6 +9,7 @@ from flask import Flask
 
 from .cli import register_cli
 from .config import BaseConfig, select_config
+from .core.security import register_security_headers
 from .errors import register_error_handlers
 from .wiring import configure_extensions, configure_templates, register_blueprints, register_sign_in_guard
 
@@ -27,6 +28,7 @@ def create_app(config: type[BaseConfig] | Mapping | None = None) -> Flask:
     register_blueprints(app)
     register_sign_in_guard(app)
     register_error_handlers(app)
+    register_security_headers(app)
     register_cli(app)
     return app
 

@@ -34,6 +34,13 @@ class BaseConfig:
     IMPACT_SQLITE_BUSY_TIMEOUT_MS = 5000
     IMPACT_API_MAX_PER_PAGE = 200
     IMPACT_STRICT_TEMPLATES = False
+    # Sign-in throttling: in memory on one server; a shared store (redis://host:6379) across several.
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_HEADERS_ENABLED = True
+    IMPACT_SIGN_IN_LIMIT_PER_ACCOUNT = "5 per minute; 20 per hour"
+    IMPACT_SIGN_IN_LIMIT_PER_ADDRESS = "30 per minute; 200 per hour"
+    # How many reverse proxies sit in front of the app (so throttling sees the real client address).
+    IMPACT_TRUSTED_PROXIES = int(os.environ.get("IMPACT_TRUSTED_PROXIES", "0"))
 
     @classmethod
     def check(cls) -> None:
@@ -56,6 +63,9 @@ class TestingConfig(BaseConfig):
     SECRET_KEY = "testing-secret"
     SQLALCHEMY_DATABASE_URI = "sqlite://"
     WTF_CSRF_ENABLED = False
+    # Tests sign in hundreds of times; the throttling tests set realistic limits themselves.
+    IMPACT_SIGN_IN_LIMIT_PER_ACCOUNT = "100000 per minute"
+    IMPACT_SIGN_IN_LIMIT_PER_ADDRESS = "100000 per minute"
     SERVER_NAME = "impact.test"
     IMPACT_STRICT_TEMPLATES = True
     IMPACT_CHART_CACHE_DIR = None  # charts cached in memory only, so tests leave nothing in instance/

@@ -9,7 +9,7 @@ from .core.errors import NotFound, PermissionDenied
 from .core.problems import problem
 from .extensions import db
 
-HTML_TEMPLATES = {403: "errors/403.html", 404: "errors/404.html", 500: "errors/500.html"}
+HTML_TEMPLATES = {403: "errors/403.html", 404: "errors/404.html", 429: "errors/429.html", 500: "errors/500.html"}
 
 
 def _wants_json() -> bool:

@@ -10,7 +10,7 @@ from jinja2 import ChainableUndefined, ChoiceLoader, FileSystemLoader, PackageLo
 
 from .core.database import configure_sqlite
 from .core.templating import ProcessBytecodeCache, StrictChainableUndefined, register_template_helpers
-from .extensions import csrf, db, login_manager, migrate
+from .extensions import csrf, db, limiter, login_manager, migrate
 
 # Endpoints anyone may reach. The API authenticates its own requests (401, not a redirect).
 PUBLIC_ENDPOINTS = frozenset({"auth.login", "home.healthz", "static", "nhsuk_assets"})
@@ -29,6 +29,12 @@ def configure_extensions(app: Flask) -> None:
     login_manager.login_message_category = "info"
     login_manager.session_protection = "strong"
     csrf.init_app(app)
+    limiter.init_app(app)
+    if app.config["IMPACT_TRUSTED_PROXIES"]:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = app.config["IMPACT_TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
 
 def configure_templates(app: Flask) -> None:

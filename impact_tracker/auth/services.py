@@ -47,7 +47,7 @@ def change_password(user: User, current: str, new: str) -> User:
     if not user.check_password(current):
         raise DomainError("Your current password is not right", field="current_password")
     try:
-        check_password_policy(new)
+        check_password_policy(new, email=user.email)
     except DomainError as err:
         raise DomainError(err.message, field="new_password") from None
     if current == new:

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_user, logout_user
 
 from ..core.errors import DomainError
 from ..core.forms import apply_domain_error
-from ..extensions import login_manager
+from ..extensions import limiter, login_manager
 from . import services
 from .forms import ChangePasswordForm, NewTokenForm, SignInForm
 
@@ -26,7 +26,19 @@ def _safe_next(target: str | None) -> str:
     return url_for("home.index")
 
 
+def _account_key() -> str:
+    """Throttle by the account being tried, whoever tries it (spreading guesses over addresses doesn't help)."""
+    return "sign-in:" + (request.form.get("email") or "").strip().lower()
+
+
+def _failed(response) -> bool:
+    return response.status_code != 302  # a successful sign-in redirects; only failures count
+
+
 @bp.route("/sign-in", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["IMPACT_SIGN_IN_LIMIT_PER_ACCOUNT"], key_func=_account_key,
+               methods=["POST"], deduct_when=_failed)
+@limiter.limit(lambda: current_app.config["IMPACT_SIGN_IN_LIMIT_PER_ADDRESS"], methods=["POST"], deduct_when=_failed)
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("home.index"))

@@ -76,7 +76,8 @@ def register_template_helpers(app: Flask) -> None:
     app.add_template_filter(lambda component: IMPACT_COMPONENT_LABELS[component], "impact_label")
     app.add_template_global(nhsuk_field)
     app.add_template_global(form_error_list)
-    app.add_template_global(lambda: Markup(render_template("partials/_sign_out.html")), "sign_out_form")
+    # Our own template, rendered with autoescaping, so Markup is safe.
+    app.add_template_global(lambda: Markup(render_template("partials/_sign_out.html")), "sign_out_form")  # nosec B704
 
     @app.context_processor
     def layout():

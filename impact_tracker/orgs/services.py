@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 import secrets
 from dataclasses import dataclass
+from pathlib import Path
 
 from sqlalchemy import func, select
 
@@ -45,10 +47,24 @@ class Scope:
     region: Region | None = None
 
 
-def check_password_policy(password: str) -> None:
-    """Raise DomainError on a password too short to resist guessing."""
+@functools.cache
+def _common_passwords() -> frozenset[str]:
+    lines = (Path(__file__).parent / "common_passwords.txt").read_text().splitlines()
+    return frozenset(line.strip() for line in lines if line.strip() and not line.startswith("#"))
+
+
+def check_password_policy(password: str, *, email: str = "") -> None:
+    """Raise DomainError on a password that is short, commonly used, one repeated character or the email.
+
+    Length matters most (NCSC guidance): no rules about symbols, but the passwords attackers try first are out.
+    """
     if len(password) < MIN_PASSWORD_LENGTH:
         raise DomainError(f"Password must be at least {MIN_PASSWORD_LENGTH} characters long", field="password")
+    lowered = password.lower()
+    local_part = email.split("@")[0].lower()
+    if lowered in _common_passwords() or len(set(lowered)) <= 2 or (len(local_part) >= 4 and local_part in lowered):
+        raise DomainError("This password is too easy to guess. Try three or four random words together",
+                          field="password")
 
 
 def email_taken(email: str) -> bool:
@@ -74,7 +90,7 @@ def _build_user(data: NewUser, scope: Scope) -> tuple[User, str]:
     if email_taken(data.email):
         raise DomainError("An account with this email address already exists", field="email")
     password = data.password or secrets.token_urlsafe(12)
-    check_password_policy(password)
+    check_password_policy(password, email=data.email)
     user = User(
         email=User.normalise_email(data.email),
         name=data.name.strip(),

@@ -190,3 +190,15 @@ def test_the_png_download_is_a_png_named_after_the_measure(project, render_calls
     assert chart_filename(measure, "png") == "falls-per-1-000-bed-days-chart.png"
     measure_chart(measure, "png")
     assert render_calls == ["png"]
+
+
+def test_markup_typed_into_notes_or_units_is_escaped_in_the_inline_svg(app, project):
+    from impact_tracker.measures.services.charts import chart_panel
+
+    measure = make_measure(project, values=[5, 6, 7, 6, 5], unit='<img src=x onerror="alert(2)">')
+    measure.points[-1].annotation = "<script>alert(1)</script>"
+    db.session.commit()
+    with app.test_request_context():
+        svg = str(chart_panel(measure).svg)
+    assert "<script>" not in svg and "<img" not in svg
+    assert "&lt;script&gt;" in svg

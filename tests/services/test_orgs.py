@@ -81,3 +81,18 @@ def test_a_unit_cannot_be_put_under_another_organisations_unit(org, other_org, l
 def test_organisation_codes_are_unique(org):
     with pytest.raises(DomainError, match="already in use"):
         services.create_organisation(org.code.lower(), "Copy", org.type, None)
+
+
+@pytest.mark.parametrize("password", ["password1234", "Password1234", "aaaaaaaaaaaaaa", "ababababababab",
+                                      "jane.doe-secret-words"])
+def test_common_repeated_or_email_based_passwords_are_refused(org, password):
+    with pytest.raises(DomainError, match="too easy to guess") as err:
+        services.create_account(services.NewUser("jane.doe@trust.example", "Jane", Role.FRONTLINE, password),
+                                services.Scope(organisation=org))
+    assert err.value.field == "password"
+
+
+def test_a_long_passphrase_is_accepted(org):
+    user, _ = services.create_account(services.NewUser("jane.doe@trust.example", "Jane", Role.FRONTLINE,
+                                                       "kettle river lantern orbit"), services.Scope(organisation=org))
+    assert user.check_password("kettle river lantern orbit")

@@ -203,3 +203,44 @@ class TestApiTokens:
         post_form(client, "auth.account_tokens_revoke", {}, token_id=token.id, _expected_status=404)
         db.session.refresh(token)
         assert token.revoked_at is None
+
+
+@pytest.fixture
+def real_limits(app):
+    from impact_tracker.config import BaseConfig
+    from impact_tracker.extensions import limiter
+
+    app.config["IMPACT_SIGN_IN_LIMIT_PER_ACCOUNT"] = BaseConfig.IMPACT_SIGN_IN_LIMIT_PER_ACCOUNT
+    app.config["IMPACT_SIGN_IN_LIMIT_PER_ADDRESS"] = BaseConfig.IMPACT_SIGN_IN_LIMIT_PER_ADDRESS
+    limiter.reset()
+    yield
+    limiter.reset()
+
+
+def test_repeated_wrong_passwords_for_one_account_are_throttled_whatever_the_address(real_limits, client, member):
+    for attempt in range(5):
+        address = {"REMOTE_ADDR": f"10.0.0.{attempt}"}
+        response = client.post(url_for("auth.login"), data={"email": member.email, "password": "wrong-guess"},
+                               environ_base=address)
+        assert response.status_code == 200
+    response = client.post(url_for("auth.login"), data={"email": member.email.upper(), "password": factories.PASSWORD},
+                           environ_base={"REMOTE_ADDR": "10.0.0.99"})
+    assert response.status_code == 429
+    assert "Too many attempts" in page_text(response)
+    other = factories.make_user(member.organisation)
+    assert client.post(url_for("auth.login"), data={"email": other.email, "password": factories.PASSWORD},
+                       environ_base={"REMOTE_ADDR": "10.0.0.99"}).status_code == 302
+
+
+def test_one_address_trying_many_accounts_is_throttled(real_limits, client, org):
+    for n in range(30):
+        client.post(url_for("auth.login"), data={"email": f"guess{n}@trust.example", "password": "x"})
+    assert client.post(url_for("auth.login"), data={"email": "another@trust.example", "password": "x"}).status_code \
+        == 429
+
+
+def test_successful_sign_ins_do_not_count_towards_the_limit(real_limits, client, member):
+    for _ in range(7):
+        assert client.post(url_for("auth.login"), data={"email": member.email,
+                                                        "password": factories.PASSWORD}).status_code == 302
+        client.post(url_for("auth.logout"))
