@@ -37,6 +37,7 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(create_region_command)
     app.cli.add_command(create_system_command)
     app.cli.add_command(create_organisation_command)
+    app.cli.add_command(generate_scale_command)
 
 
 @click.command("create-user")
@@ -144,3 +145,21 @@ def create_organisation_command(code, name, org_type, system_code):
     except DomainError as err:
         _fail(err.message)
     click.echo(f"Created organisation {organisation.code} ({organisation.name}).")
+
+
+@click.command("generate-scale")
+@click.option("--organisations", default=220, show_default=True, help="Organisations; the rest scales with it.")
+@click.option("--seed", default=1, show_default=True, help="Random seed (the same seed gives the same data).")
+def generate_scale_command(organisations, seed):
+    """Fill an EMPTY database with a synthetic national-shaped dataset for benchmarks."""
+    import time
+
+    from .scale import Shape, generate
+
+    started = time.perf_counter()
+    try:
+        counts = generate(Shape.scaled(organisations), seed)
+    except ValueError as err:
+        _fail(str(err))
+    summary = ", ".join(f"{count:,} {name}" for name, count in counts.items())
+    click.echo(f"Generated {summary} in {time.perf_counter() - started:.0f} s.")

@@ -115,3 +115,20 @@ def test_organisation_commands_refuse_unknown_places_and_types(runner, app, args
 def test_duplicate_codes_are_refused(runner, org):
     result = runner.invoke(args=["create-organisation", org.code, "Copy", "--type", "acute"])
     assert result.exit_code != 0 and "already in use" in result.output
+
+
+def test_generate_scale_builds_a_deterministic_national_shaped_dataset(runner, app):
+    from impact_tracker.measures.models import DataPoint, Measure
+    from impact_tracker.pdsa.models import PDSACycle
+    from impact_tracker.projects.models import Project
+
+    result = runner.invoke(args=["generate-scale", "--organisations", "2", "--seed", "7"])
+    assert result.exit_code == 0, result.output
+    assert db.session.query(Organisation).count() == 2
+    projects, measures = db.session.query(Project).count(), db.session.query(Measure).count()
+    assert (projects, measures) == (182, 546)
+    assert db.session.query(PDSACycle).count() == 6 * projects
+    assert db.session.query(DataPoint).count() >= 30 * measures
+    assert db.session.query(User).count() == 909
+    again = runner.invoke(args=["generate-scale", "--organisations", "2"])
+    assert again.exit_code != 0 and "needs an empty database" in again.output
