@@ -139,3 +139,18 @@ def point_of(measure: Measure, point_id: int | None) -> DataPoint | None:
         return None
     point = db.session.get(DataPoint, point_id)
     return point if point is not None and point.measure_id == measure.id else None
+
+
+def points_table(measure: Measure) -> tuple[list[str], list[list]]:
+    """The measure's data as a header and rows, ready for a CSV download (the same shape an upload accepts)."""
+    numbers = ["numerator", "denominator", "percentage"] if measure.is_proportion else ["value"]
+    rows = []
+    for point in all_points(measure):
+        values = ((point.numerator, point.denominator, point.plotted_value) if measure.is_proportion
+                  else (point.value,))
+        rows.append([point.period.isoformat(), *(_number(v) for v in values), point.annotation])
+    return ["period", *numbers, "note"], rows
+
+
+def _number(value: float | None) -> str:
+    return "" if value is None else f"{value:.10g}"

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import csv
-import io
-import re
-
-from flask import Response, flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_login import current_user
 
+from ...core.csv_export import csv_download
 from ...core.errors import DomainError, NotFound
 from ...core.forms import apply_domain_error
 from ...core.permissions import Action, get_for_user_or_404
@@ -21,8 +18,6 @@ from ..services.data import delete_data_point as delete_point_service
 from ..services.data import import_points, points_from_rows, preview_import, record_data_point
 from .blueprint import bp
 from .measures import measure_page, point_value
-
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 @bp.route("/measures/<int:measure_id>/points", methods=["POST"])
@@ -89,32 +84,7 @@ def upload(measure_id: int):
 @bp.route("/measures/<int:measure_id>/points/download")
 def download(measure_id: int):
     measure = get_for_user_or_404(Measure, measure_id, current_user)
-    name = re.sub(r"[^a-z0-9]+", "-", measure.name.lower()).strip("-") or "measure"
-    return Response(points_csv(measure), mimetype="text/csv",
-                    headers={"Content-Disposition": f'attachment; filename="{name}.csv"'})
-
-
-def points_csv(measure: Measure) -> str:
-    """The measure's data as CSV (with a byte-order mark so Excel reads it as UTF-8), formulas neutralised."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    numbers = ("numerator", "denominator", "percentage") if measure.is_proportion else ("value",)
-    writer.writerow(["period", *numbers, "note"])
-    for point in queries.all_points(measure):
-        values = ((point.numerator, point.denominator, point.plotted_value) if measure.is_proportion
-                  else (point.value,))
-        writer.writerow([point.period.isoformat(), *(_number(v) for v in values), _safe_text(point.annotation)])
-    return "\ufeff" + out.getvalue()
-
-
-def _number(value: float | None) -> str:
-    return "" if value is None else f"{value:.10g}"
-
-
-def _safe_text(text: str | None) -> str:
-    """Text a spreadsheet will not run as a formula: a leading = + - @ gets a single quote before it."""
-    text = text or ""
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
+    return csv_download(measure.name, *queries.points_table(measure))
 
 
 def _problem_summary(preview) -> str:
