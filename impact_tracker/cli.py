@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import click
 from flask import Flask
 
+from .assessment import services as assessment
+from .assessment.framework import FrameworkError, load_framework
 from .auth.services import create_token
 from .core.errors import DomainError
 from .core.permissions import Role
@@ -37,6 +40,7 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(create_region_command)
     app.cli.add_command(create_system_command)
     app.cli.add_command(create_organisation_command)
+    app.cli.add_command(import_framework_command)
     app.cli.add_command(generate_scale_command)
 
 
@@ -163,3 +167,19 @@ def generate_scale_command(organisations, seed):
         _fail(str(err))
     summary = ", ".join(f"{count:,} {name}" for name, count in counts.items())
     click.echo(f"Generated {summary} in {time.perf_counter() - started:.0f} s.")
+
+
+@click.command("import-framework")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--not-default", is_flag=True, help="Load it without making it the framework new assessments use.")
+def import_framework_command(path, not_default):
+    """Check a self-assessment framework file (JSON) and load it as a new version."""
+    try:
+        framework = assessment.import_framework(load_framework(path), make_default=not not_default)
+    except FrameworkError as err:
+        _fail(f"{path.name} is not a valid framework: {err}")
+    except DomainError as err:
+        _fail(err.message)
+    statements = sum(len(component.statements) for component in framework.components)
+    click.echo(f"Loaded {framework.title}: {len(framework.components)} components, {statements} statements, "
+               f"{len(framework.levels)} levels.{'' if not_default else ' New assessments will use it.'}")

@@ -1,6 +1,7 @@
 """Import every domain's models so that the metadata (and Alembic) sees every table."""
 
 from .assessment import models as assessment_models
+from .audit.models import AuditEvent
 from .auth.models import ApiToken
 from .gemba import models as gemba_models
 from .measures.models import DataPoint, Measure, Rebase
@@ -10,7 +11,7 @@ from .projects.models import ChangeIdea, Driver, ProgressScore, Project, Project
 
 __all__ = [
     "assessment_models", "gemba_models",
-    "ApiToken", "ChangeIdea", "CycleQuestion", "CycleTask", "DataPoint", "Driver", "Measure", "Organisation",
+    "ApiToken", "AuditEvent", "ChangeIdea", "CycleQuestion", "CycleTask", "DataPoint", "Driver", "Measure", "Organisation",
     "PDSACycle", "ProgressScore", "Project", "ProjectComponent", "Rebase", "Region", "System", "TeamMember",
     "Unit", "User",
 ]

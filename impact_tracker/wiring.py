@@ -8,6 +8,7 @@ from flask import Flask, redirect, request, send_from_directory, url_for
 from flask_login import current_user
 from jinja2 import ChainableUndefined, ChoiceLoader, FileSystemLoader, PackageLoader
 
+from .audit.services import start_auditing
 from .core.database import configure_sqlite
 from .core.templating import ProcessBytecodeCache, StrictChainableUndefined, register_template_helpers
 from .extensions import csrf, db, limiter, login_manager, migrate
@@ -22,6 +23,7 @@ def configure_extensions(app: Flask) -> None:
 
     db.init_app(app)
     configure_sqlite(app)
+    start_auditing()
     migrate.init_app(app, db, directory=str(Path(app.root_path).parent / "migrations"))
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"

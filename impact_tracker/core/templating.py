@@ -93,6 +93,7 @@ NAVIGATION = (
     ("assessment.index", "Self-assessment", "everyone"),
     ("orgs.people", "People", "managers"),
     ("orgs.units", "Units", "managers"),
+    ("orgs.audit", "Audit log", "managers"),
     ("auth.account", "Your account", "everyone"),
 )
 

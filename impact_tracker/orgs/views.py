@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from ..audit import queries as audit_queries
 from ..core.errors import DomainError, NotFound, PermissionDenied
 from ..core.forms import apply_domain_error, choices
+from ..core.pagination import paginate
 from ..core.permissions import ORGANISATION_ROLES, Action, Role, assignable_roles, can, get_for_user_or_404
 from . import queries, services
 from .forms import EditPersonForm, PersonForm, UnitForm, role_choices
@@ -119,3 +121,10 @@ def units_edit(unit_id: int):
 
 def _int_or_none(value: str | None) -> int | None:
     return int(value) if value else None
+
+
+@bp.route("/audit")
+def audit():
+    organisation = _managed_organisation()
+    page = paginate(audit_queries.organisation_log(organisation.id), request.args.get("page", 1, type=int), 50)
+    return render_template("orgs/audit.html", organisation=organisation, page=page)

@@ -206,6 +206,10 @@ class ProgressScore(db.Model):
     set_by = relationship("User")
 
     @property
+    def organisation(self):
+        return self.project.organisation
+
+    @property
     def label(self) -> str:
         return PROGRESS_LEVELS[Decimal(self.score).quantize(Decimal("0.1"))]
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from sqlalchemy import select
 
@@ -89,7 +91,7 @@ def test_openapi_documents_every_api_endpoint_and_is_public(app, client):
         if rule.endpoint.startswith("api."):
             path = rule.rule
             for method in rule.methods - {"HEAD", "OPTIONS"}:
-                assert (path.replace("<int:", "{").replace(">", "}"), method.lower()) in documented
+                assert (re.sub(r"<(?:[^:>]+:)?([^>]+)>", r"{\1}", path), method.lower()) in documented
     assert document["paths"]["/api/v1/me"]["get"]["responses"]["200"]["content"]["application/json"]["schema"] \
         == {"$ref": "#/components/schemas/Me"}
 

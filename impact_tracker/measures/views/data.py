@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, url_for
 from flask_login import current_user
 
+from ...audit.services import record_export
 from ...core.csv_export import csv_download
 from ...core.errors import DomainError, NotFound
 from ...core.forms import apply_domain_error
@@ -84,6 +85,7 @@ def upload(measure_id: int):
 @bp.route("/measures/<int:measure_id>/points/download")
 def download(measure_id: int):
     measure = get_for_user_or_404(Measure, measure_id, current_user)
+    record_export(measure.organisation.id, f"Data of measure {measure.id}, {measure.name} (CSV)")
     return csv_download(measure.name, *queries.points_table(measure))
 
 

@@ -1,0 +1,1 @@
+"""The audit log: who created, changed, deleted or exported what, and when."""
