@@ -33,6 +33,7 @@ class BaseConfig:
     WTF_CSRF_TIME_LIMIT = None  # a tablet left on a ward must still be able to submit its form
     IMPACT_SQLITE_BUSY_TIMEOUT_MS = 5000
     IMPACT_API_MAX_PER_PAGE = 200
+    IMPACT_SUPPRESS_BELOW = 8  # counts of people from 1 to 7 are hidden in any view above one organisation
     IMPACT_STRICT_TEMPLATES = False
     # Sign-in throttling: in memory on one server; a shared store (redis://host:6379) across several.
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")

@@ -3,6 +3,7 @@
 from .assessment import models as assessment_models
 from .audit.models import AuditEvent
 from .auth.models import ApiToken
+from .capability.models import ImprovementPost, TrainingRecord, TrainingTier, WorkforceHeadcount
 from .gemba import models as gemba_models
 from .measures.models import DataPoint, Measure, Rebase
 from .orgs.models import Organisation, Region, System, Unit, User
@@ -10,8 +11,8 @@ from .pdsa.models import CycleQuestion, CycleTask, PDSACycle
 from .projects.models import ChangeIdea, Driver, ProgressScore, Project, ProjectComponent, TeamMember
 
 __all__ = [
-    "assessment_models", "gemba_models",
-    "ApiToken", "AuditEvent", "ChangeIdea", "CycleQuestion", "CycleTask", "DataPoint", "Driver", "Measure", "Organisation",
-    "PDSACycle", "ProgressScore", "Project", "ProjectComponent", "Rebase", "Region", "System", "TeamMember",
-    "Unit", "User",
+    "ApiToken", "assessment_models", "AuditEvent", "ChangeIdea", "CycleQuestion", "CycleTask", "DataPoint", "Driver",
+    "gemba_models", "ImprovementPost", "Measure", "Organisation", "PDSACycle", "ProgressScore", "Project",
+    "ProjectComponent", "Rebase", "Region", "System", "TeamMember", "TrainingRecord", "TrainingTier", "Unit", "User",
+    "WorkforceHeadcount",
 ]

@@ -68,14 +68,17 @@ def register_blueprints(app: Flask) -> None:
     from .api import bp as api_bp
     from .assessment.views import bp as assessment_bp
     from .auth.views import bp as auth_bp
+    from .capability.views import bp as capability_bp
     from .gemba.views import bp as gemba_bp
     from .home.views import bp as home_bp
     from .measures.views import bp as measures_bp
     from .orgs.views import bp as orgs_bp
     from .pdsa.views import bp as pdsa_bp
+    from .portfolio.views import bp as portfolio_bp
     from .projects.views import bp as projects_bp
 
-    for blueprint in (home_bp, auth_bp, orgs_bp, projects_bp, pdsa_bp, measures_bp, assessment_bp, gemba_bp, api_bp):
+    for blueprint in (home_bp, auth_bp, orgs_bp, projects_bp, pdsa_bp, measures_bp, capability_bp, assessment_bp,
+                      gemba_bp, portfolio_bp, api_bp):
         app.register_blueprint(blueprint)
 
 

@@ -91,6 +91,7 @@ NAVIGATION = (
     ("projects.index", "Projects", "everyone"),
     ("gemba.index", "Walks", "everyone"),
     ("assessment.index", "Self-assessment", "everyone"),
+    ("portfolio.index", "Portfolio", "everyone"),
     ("orgs.people", "People", "managers"),
     ("orgs.units", "Units", "managers"),
     ("orgs.audit", "Audit log", "managers"),

@@ -87,7 +87,7 @@ class DataPoint(db.Model):
     denominator: Mapped[float | None] = mapped_column(Float)
     annotation: Mapped[str] = mapped_column(String(300), default="")
     entered_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
-    entered_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+    entered_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow, index=True)
 
     measure: Mapped[Measure] = relationship(back_populates="points")
 

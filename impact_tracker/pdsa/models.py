@@ -50,7 +50,7 @@ class PDSACycle(TimestampMixin, db.Model):
     learning: Mapped[str] = mapped_column(Text, default="")
     decision: Mapped[Decision | None] = mapped_column(enum_column(Decision))
     next_steps: Mapped[str] = mapped_column(Text, default="")
-    start: Mapped[date | None] = mapped_column(Date)
+    start: Mapped[date | None] = mapped_column(Date, index=True)
     end: Mapped[date | None] = mapped_column(Date)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
     version: Mapped[int] = mapped_column(Integer, default=1)

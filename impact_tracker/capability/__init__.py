@@ -1,0 +1,1 @@
+"""Improvement capability and capacity: training tiers and records, workforce headcount, improvement posts."""
