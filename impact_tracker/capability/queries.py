@@ -8,6 +8,8 @@ from decimal import Decimal
 from sqlalchemy import Select, case, func, select
 from sqlalchemy.orm import selectinload
 
+from ..assessment.queries import Figure, add_evidence_source
+from ..core.impact import ImpactComponent
 from ..extensions import db
 from ..orgs.models import Organisation, User
 from ..projects.models import Project, ProjectStatus, TeamMember, TeamRole
@@ -126,3 +128,18 @@ def people_choices(organisation: Organisation) -> list[tuple[str, str]]:
     people = db.session.scalars(select(User).where(User.organisation_id == organisation.id,
                                                    User.active.is_(True)).order_by(User.name))
     return [("", "Not a user: enter a staff reference")] + [(str(p.id), p.name) for p in people]
+
+
+def assessment_evidence(organisation_id: int) -> list[Figure]:
+    """Training and team figures shown beside 'capability and capacity' on the self-assessment results."""
+    trained = trained_people([organisation_id]).get(organisation_id, 0)
+    headcount = latest_headcount([organisation_id]).get(organisation_id)
+    coaches = coach_counts([organisation_id]).get(organisation_id, CoachCounts())
+    fte = post_fte([organisation_id]).get(organisation_id, PostFte())
+    share = f" ({100 * trained / headcount:.1f}% of {headcount:,} staff)" if headcount else ""
+    return [Figure("People with improvement training", f"{trained:,}{share}"),
+            Figure("Trained coaches coaching an active project", f"{coaches.active} of {coaches.trained}"),
+            Figure("Improvement team posts (FTE)", f"{fte.dedicated} dedicated, {fte.allocated} allocated")]
+
+
+add_evidence_source(ImpactComponent.CAPABILITY, assessment_evidence)

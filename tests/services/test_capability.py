@@ -162,3 +162,18 @@ class TestCsvUpload:
         again = services.preview_records(org, services.records_to_text(preview.rows))
         assert [(r.user_id, r.staff_reference, r.tier.id, r.course, r.completed_on) for r in again.rows] == [
             (r.user_id, r.staff_reference, r.tier.id, r.course, r.completed_on) for r in preview.rows]
+
+
+def test_training_figures_appear_beside_capability_on_the_self_assessment_results(org):
+    from impact_tracker.assessment.queries import app_evidence
+    from impact_tracker.capability.models import WorkforceHeadcount
+
+    tier = TrainingTier(organisation=org, name="Foundation", position=1)
+    db.session.add_all([tier, WorkforceHeadcount(organisation=org, period=date(2026, 10, 1), headcount=200)])
+    db.session.commit()
+    for n in range(3):
+        db.session.add(TrainingRecord(organisation=org, tier=tier, staff_reference=f"S{n}", person_key=f"ref:S{n}",
+                                      course="QI foundations", completed_on=date(2026, 5, 1)))
+    db.session.commit()
+    figures = {figure.label: figure.value for figure in app_evidence(org.id)["building_capability_capacity"]}
+    assert figures["People with improvement training"] == "3 (1.5% of 200 staff)"
