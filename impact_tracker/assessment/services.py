@@ -7,13 +7,12 @@ Action.MANAGE_ORGANISATION; responding needs Action.CONTRIBUTE.
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import update
 
+from ..core.csv_export import csv_text
 from ..core.database import transactional
 from ..core.errors import DomainError, PermissionDenied, VersionConflict
 from ..core.impact import ImpactComponent
@@ -36,8 +35,6 @@ from .models import (
     ScaleLevel,
     SelfAssessment,
 )
-
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass(frozen=True)
@@ -265,26 +262,18 @@ def update_action(item: ActionPlanItem, data: ActionInput, *, actor) -> ActionPl
     return item
 
 
-def neutralise(cell: object) -> str:
-    """A CSV cell that a spreadsheet will not run as a formula: text starting = + - @ gets a leading quote."""
-    text = "" if cell is None else str(cell)
-    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
-
-
 def export_csv(assessment: SelfAssessment) -> str:
     """The assessment as CSV: one row per statement (level and evidence), then one per action plan item."""
     labels = assessment.framework.level_labels()
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["Section", "Component", "Statement key", "Statement or action", "Level", "Level label",
-                     "Evidence", "Owner", "Due", "Status", "Project"])
+    header = ["Section", "Component", "Statement key", "Statement or action", "Level", "Level label", "Evidence",
+              "Owner", "Due", "Status", "Project"]
+    rows = []
     for response in sorted(assessment.responses, key=lambda r: (r.statement.component.position, r.statement.position)):
         statement = response.statement
-        writer.writerow([neutralise(cell) for cell in (
-            "Statement", statement.component.name, statement.key, statement.text, response.level or "",
-            labels.get(response.level, ""), response.evidence, "", "", "", "")])
+        rows.append(["Statement", statement.component.name, statement.key, statement.text, response.level or "",
+                     labels.get(response.level, ""), response.evidence, "", "", "", ""])
     for item in assessment.actions:
-        writer.writerow([neutralise(cell) for cell in (
-            "Action", item.component.value, "", item.action, "", "", "", item.owner,
-            item.due.isoformat() if item.due else "", item.status_label, item.project.title if item.project else "")])
-    return out.getvalue()
+        rows.append(["Action", item.component.value, "", item.action, "", "", "", item.owner,
+                     item.due.isoformat() if item.due else "", item.status_label,
+                     item.project.title if item.project else ""])
+    return csv_text(header, rows)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from ..audit.services import record_export
 from ..core.errors import DomainError, PermissionDenied, VersionConflict
 from ..core.forms import apply_domain_error
 from ..core.pagination import paginate
@@ -150,6 +151,7 @@ def results(assessment_id: int):
 def export(assessment_id: int):
     assessment = queries.get_assessment_or_404(assessment_id, current_user, Action.CONTRIBUTE)
     filename = f"self-assessment-{assessment.organisation.code}-{assessment.id}.csv"
+    record_export(assessment.organisation_id, f"Self-assessment {assessment.id}, {assessment.period_label} (CSV)")
     return Response(services.export_csv(assessment), mimetype="text/csv",
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -13,6 +11,7 @@ from flask import current_app
 from ..analysis import percentage_analysis, run_chart, spc
 from ..assessment.queries import ComponentLevels, shared_component_levels
 from ..capability import queries as capability
+from ..core.csv_export import csv_text
 from ..core.errors import NotFound
 from ..core.impact import ImpactComponent
 from ..core.permissions import Role, can_view_org, role_of
@@ -25,7 +24,6 @@ from . import queries
 from .queries import Figures, Filters, MeasureSeries, Place
 
 DEFAULT_SUPPRESS_BELOW = 8
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 COMPONENT_SHORT = {
     ImpactComponent.SHARED_PURPOSE: "Purpose",
     ImpactComponent.PEOPLE_CULTURE: "People",
@@ -307,20 +305,9 @@ def _period_lengths(item: MeasureSeries) -> list[int]:
     return [end - start for start, end in zip(bounds, bounds[1:], strict=False)]
 
 
-def safe_cell(value) -> str:
-    """A CSV cell a spreadsheet will not run as a formula: text starting = + - @ gets a leading quote."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
-
-
 def to_csv(header: list[str], rows: Iterable[Iterable]) -> str:
-    """CSV text with a byte-order mark (so Excel reads UTF-8), every cell neutralised."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow([safe_cell(cell) for cell in header])
-    for row in rows:
-        writer.writerow([safe_cell(cell) for cell in row])
-    return "\ufeff" + out.getvalue()
+    """CSV text for a download (byte-order mark, every cell made safe): the one helper every export uses."""
+    return csv_text(header, [[str(cell) if cell is not None else "" for cell in row] for row in rows])
 
 
 def rollup_csv(rows: list[Row], *, by_system: bool = False) -> str:

@@ -7,6 +7,7 @@ import re
 from flask import Blueprint, Response, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from ..audit.services import record_export
 from ..core.errors import NotFound
 from ..core.forms import choices
 from ..core.permissions import Action, can
@@ -68,6 +69,7 @@ def organisation_export(code: str, table: str):
     page = services.organisation_page(current_user, organisation, filters)
     if table not in services.ORGANISATION_TABLES:
         raise NotFound(f"table {table}")
+    record_export(organisation.id, f"Portfolio table '{table}' (CSV)")
     return _csv(services.organisation_csv(page, table), f"{organisation.code}-{table}")
 
 

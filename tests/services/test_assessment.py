@@ -238,7 +238,7 @@ class TestActionsAndExport:
         services.save_response(assessment.responses[0], services.ResponseInput(2, "=HYPERLINK(\"x\")"), actor=leader)
         text = services.export_csv(assessment)
         assert "'=HYPERLINK" in text and "\n=HYPERLINK" not in text
-        assert text.splitlines()[0].startswith("Section,Component,Statement key")
+        assert text.startswith("\ufeff") and text.lstrip("\ufeff").splitlines()[0].startswith("Section,Component,")
 
 
 class TestEvidenceFromTheApp:

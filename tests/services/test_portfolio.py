@@ -252,7 +252,10 @@ class TestWhoSeesWhat:
 def test_csv_cells_that_look_like_formulas_are_neutralised():
     import csv
 
-    text = services.to_csv(["Name", "Count"], [['=HYPERLINK("x")', 3], ["+1", "-2"], ["@SUM(A1)", None], ["Ward 7", 0]])
+    text = services.to_csv(["Name", "Count"], [['=HYPERLINK("x")', 3], ["+1+1", "-2"], ["@SUM(A1)", None],
+                                                ["Ward 7", 0]])
     assert text.startswith("\ufeff")
     rows = list(csv.reader(text.lstrip("\ufeff").splitlines()))
-    assert rows == [["Name", "Count"], ["'=HYPERLINK(\"x\")", "3"], ["'+1", "'-2"], ["'@SUM(A1)", ""], ["Ward 7", "0"]]
+    # Plain numbers (like -2) are left alone: a spreadsheet reads them as numbers, not formulas.
+    assert rows == [["Name", "Count"], ["'=HYPERLINK(\"x\")", "3"], ["'+1+1", "-2"], ["'@SUM(A1)", ""],
+                    ["Ward 7", "0"]]
