@@ -85,7 +85,8 @@ def register_template_helpers(app: Flask) -> None:
 
 
 # (endpoint, label, who sees it). A page is "current" for its endpoint and any `<endpoint>_<action>`.
-# Later domains add their pages here, in reading order.
+# Later domains add their pages here, in reading order. Keep it short enough to fit a portrait tablet: the
+# account page is the user's name in the header, and the audit log is linked from the People page.
 NAVIGATION = (
     ("home.index", "Home", "everyone"),
     ("projects.index", "Projects", "everyone"),
@@ -94,8 +95,6 @@ NAVIGATION = (
     ("portfolio.index", "Portfolio", "everyone"),
     ("orgs.people", "People", "managers"),
     ("orgs.units", "Units", "managers"),
-    ("orgs.audit", "Audit log", "managers"),
-    ("auth.account", "Your account", "everyone"),
 )
 
 

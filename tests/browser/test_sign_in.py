@@ -98,3 +98,11 @@ def test_a_lead_adds_a_person_who_then_must_choose_a_password(page: Page, browse
     newcomer.get_by_role("button", name="Sign in").click()
     expect(newcomer.get_by_role("heading", level=1)).to_have_text("Change your password")
     context.close()
+
+
+@pytest.mark.browser
+@pytest.mark.browser_context_args(viewport=PORTRAIT)
+def test_the_header_navigation_fits_a_portrait_tablet_for_the_busiest_role(page: Page):
+    _sign_in(page, "improvement_lead@demo1.example")
+    expect(page.get_by_role("navigation", name="Menu").get_by_role("link", name="Units")).to_be_visible()
+    expect(page.locator(".nhsuk-header__menu-toggle")).to_be_hidden()
