@@ -5,10 +5,10 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from ..core.errors import DomainError, NotFound, PermissionDenied
+from ..core.errors import DomainError
 from ..core.forms import apply_domain_error, choices
 from ..core.pagination import paginate
-from ..core.permissions import Action, can, get_for_user_or_404
+from ..core.permissions import Action, get_for_user_or_404, own_organisation_or_404
 from ..orgs.models import Organisation
 from ..orgs.queries import unit_choices
 from . import queries, services
@@ -20,12 +20,7 @@ bp = Blueprint("capability", __name__, url_prefix="/capability")
 
 def _managed_organisation() -> Organisation:
     """The signed-in user's organisation, if they may manage it."""
-    organisation = current_user.organisation
-    if organisation is None:
-        raise NotFound("no organisation")
-    if not can(current_user, Action.MANAGE_ORGANISATION, organisation):
-        raise PermissionDenied("manage capability")
-    return organisation
+    return own_organisation_or_404(current_user, Action.MANAGE_ORGANISATION)
 
 
 @bp.route("")

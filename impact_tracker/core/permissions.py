@@ -136,6 +136,19 @@ def get_for_user_or_404(model: type[T], obj_id: int, user, action: Action = Acti
     return obj
 
 
+def own_organisation_or_404(user, action: Action):
+    """The user's own organisation, for pages about it (people, units, capability).
+
+    Raises NotFound when the user belongs to no organisation, and PermissionDenied when they may not do `action`.
+    """
+    organisation = user.organisation
+    if organisation is None:
+        raise NotFound("no organisation")
+    if not can(user, action, organisation):
+        raise PermissionDenied(f"{action} on own organisation")
+    return organisation
+
+
 def visible_org_clause(user, org_id_column) -> ColumnElement[bool]:
     """A WHERE clause keeping rows whose organisation `user` may see.
 

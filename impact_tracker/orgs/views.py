@@ -6,10 +6,17 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from ..audit import queries as audit_queries
-from ..core.errors import DomainError, NotFound, PermissionDenied
+from ..core.errors import DomainError
 from ..core.forms import apply_domain_error, choices
 from ..core.pagination import paginate
-from ..core.permissions import ORGANISATION_ROLES, Action, Role, assignable_roles, can, get_for_user_or_404
+from ..core.permissions import (
+    ORGANISATION_ROLES,
+    Action,
+    Role,
+    assignable_roles,
+    get_for_user_or_404,
+    own_organisation_or_404,
+)
 from . import queries, services
 from .forms import EditPersonForm, PersonForm, UnitForm, role_choices
 from .models import Organisation, Unit, User
@@ -19,12 +26,7 @@ bp = Blueprint("orgs", __name__, url_prefix="/organisation")
 
 def _managed_organisation() -> Organisation:
     """The signed-in user's organisation, if they may manage it."""
-    organisation = current_user.organisation
-    if organisation is None:
-        raise NotFound("no organisation")
-    if not can(current_user, Action.MANAGE_ORGANISATION, organisation):
-        raise PermissionDenied("manage organisation")
-    return organisation
+    return own_organisation_or_404(current_user, Action.MANAGE_ORGANISATION)
 
 
 def _person_choices(form, organisation: Organisation) -> None:
