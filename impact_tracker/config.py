@@ -35,6 +35,8 @@ class BaseConfig:
     IMPACT_API_MAX_PER_PAGE = 200
     IMPACT_SUPPRESS_BELOW = 8  # counts of people from 1 to 7 are hidden in any view above one organisation
     IMPACT_STRICT_TEMPLATES = False
+    # Draw a measure's chart in a background thread as soon as its data change, so page views never wait for one.
+    IMPACT_DRAW_CHARTS_ON_WRITE = True
     # Sign-in throttling: in memory on one server; a shared store (redis://host:6379) across several.
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = True
@@ -70,6 +72,7 @@ class TestingConfig(BaseConfig):
     SERVER_NAME = "impact.test"
     IMPACT_STRICT_TEMPLATES = True
     IMPACT_CHART_CACHE_DIR = None  # charts cached in memory only, so tests leave nothing in instance/
+    IMPACT_DRAW_CHARTS_ON_WRITE = False  # no background threads; the tests of drawing on write turn it on
 
 
 class ProductionConfig(BaseConfig):

@@ -20,7 +20,8 @@ from werkzeug.security import generate_password_hash
 from .core.impact import ImpactComponent
 from .core.permissions import Role
 from .extensions import db
-from .measures.models import ChartType, DataPoint, Direction, Measure, MeasureKind
+from .measures.models import ChartType, DataPoint, Direction, Measure, MeasureKind, MeasureSummary
+from .measures.services.summary import refresh_all
 from .orgs.models import Organisation, OrgType, Region, System, Unit, UnitType, User
 from .pdsa.models import Decision, PDSACycle, Stage
 from .projects.models import (
@@ -82,9 +83,10 @@ def generate(shape: Shape, seed: int = 1) -> dict[str, int]:
     _measures(shape, projects, rng)
     _reset_sequences()
     db.session.commit()
+    refresh_all()  # the bulk inserts skipped the listeners that keep each measure's latest analysis
     return {name: db.session.scalar(select(func.count()).select_from(model)) for name, model in (
         ("organisations", Organisation), ("users", User), ("projects", Project), ("cycles", PDSACycle),
-        ("measures", Measure), ("points", DataPoint))}
+        ("measures", Measure), ("points", DataPoint), ("measure summaries", MeasureSummary))}
 
 
 def _bulk(model, rows: Iterator[dict] | list[dict]) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import delete
 
 from impact_tracker.core.permissions import Role
 from impact_tracker.extensions import db
@@ -118,7 +119,7 @@ def test_duplicate_codes_are_refused(runner, org):
 
 
 def test_generate_scale_builds_a_deterministic_national_shaped_dataset(runner, app):
-    from impact_tracker.measures.models import DataPoint, Measure
+    from impact_tracker.measures.models import DataPoint, Measure, MeasureSummary
     from impact_tracker.pdsa.models import PDSACycle
     from impact_tracker.projects.models import Project
 
@@ -130,5 +131,18 @@ def test_generate_scale_builds_a_deterministic_national_shaped_dataset(runner, a
     assert db.session.query(PDSACycle).count() == 6 * projects
     assert db.session.query(DataPoint).count() >= 30 * measures
     assert db.session.query(User).count() == 909
+    assert db.session.query(MeasureSummary).count() == measures  # every measure's latest analysis is stored
     again = runner.invoke(args=["generate-scale", "--organisations", "2"])
     assert again.exit_code != 0 and "needs an empty database" in again.output
+
+
+def test_refresh_summaries_stores_the_latest_analysis_of_measures_loaded_without_one(runner, project):
+    from impact_tracker.measures.models import MeasureSummary
+
+    measure_id = factories.make_measure(project, values=[5, 6, 5, 7, 6]).id
+    db.session.execute(delete(MeasureSummary))  # as after an upgrade, or rows loaded by SQL
+    db.session.commit()
+    result = runner.invoke(args=["refresh-summaries"])
+    assert result.exit_code == 0, result.output
+    assert "1 measures" in result.output
+    assert db.session.get(MeasureSummary, measure_id).points == 5

@@ -32,3 +32,11 @@ class AuditEvent(db.Model):
         from ..orgs.models import Organisation
 
         return db.session.get(Organisation, self.organisation_id) if self.organisation_id else None
+
+
+class OrganisationVersion(db.Model):
+    """A counter raised by every commit that changes an organisation's records, so figures worked out from
+    them can be cached under (organisation, version) and are never shown stale."""
+
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id", ondelete="CASCADE"), primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, default=0)

@@ -11,14 +11,17 @@ from dataclasses import dataclass
 
 from flask import has_request_context
 from flask_login import current_user
-from sqlalchemy import event, inspect
+from sqlalchemy import event, inspect, select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from ..extensions import db
-from .models import AuditEvent
+from .models import AuditEvent, OrganisationVersion
 
 # Tables that are not worth an audit line of their own (their parent's change is logged).
-SKIPPED = frozenset({"AuditEvent", "ApiToken"})
+SKIPPED = frozenset({"AuditEvent", "ApiToken", "OrganisationVersion"})
+CHANGED_ORGANISATIONS = "impact_tracker.changed_organisations"
 BOOKKEEPING = frozenset({"version", "updated_at", "entered_at", "password_hash"})
 
 
@@ -85,6 +88,40 @@ def _after_flush(session: Session, _context) -> None:
     actor = _actor_id()
     for (object_type, action, organisation_id), items in groups.items():
         session.add(_event(object_type, action, organisation_id, items, actor))
+    note_changed(session, [organisation_id for _, _, organisation_id in groups])
+
+
+def note_changed(session: Session, organisation_ids) -> None:
+    """Raise these organisations' versions when the session commits."""
+    session.info.setdefault(CHANGED_ORGANISATIONS, set()).update(i for i in organisation_ids if i is not None)
+
+
+def _raise_versions(session: Session) -> None:
+    """Add one to the version of every organisation changed in this transaction (creating the row if new)."""
+    session.flush()
+    changed = session.info.pop(CHANGED_ORGANISATIONS, set())
+    if not changed:
+        return
+    dialect = session.get_bind().dialect.name
+    upsert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    statement = upsert(OrganisationVersion).values([{"organisation_id": i, "version": 1} for i in sorted(changed)])
+    session.execute(statement.on_conflict_do_update(
+        index_elements=["organisation_id"], set_={"version": OrganisationVersion.version + 1}))
+
+
+def _forget_versions(session: Session) -> None:
+    """After a rollback nothing was changed: drop what this transaction had noted (including changes whose
+    flush failed, which would otherwise be logged by the next flush)."""
+    session.info.pop(CHANGED_ORGANISATIONS, None)
+    session.info.pop("audit_pending", None)
+
+
+def organisation_versions(organisation_ids: list[int]) -> dict[int, int]:
+    """Each organisation's current version (0 when nothing has changed it since it was created)."""
+    rows = db.session.execute(select(OrganisationVersion.organisation_id, OrganisationVersion.version)
+                              .where(OrganisationVersion.organisation_id.in_(organisation_ids)))
+    found = dict(rows.all())
+    return {organisation_id: found.get(organisation_id, 0) for organisation_id in organisation_ids}
 
 
 def _event(object_type: str, action: str, organisation_id, items: list[_Pending], actor) -> AuditEvent:
@@ -104,6 +141,17 @@ def start_auditing() -> None:
     if not event.contains(Session, "before_flush", _before_flush):
         event.listen(Session, "before_flush", _before_flush)
         event.listen(Session, "after_flush", _after_flush)
+        event.listen(Session, "before_commit", _raise_versions)
+        event.listen(Session, "after_rollback", _forget_versions)
+
+
+def record_change(organisation_id: int | None, object_type: str, action: str, summary: str, *, actor=None) -> None:
+    """Log a change made by a bulk statement, which the session listener cannot see (the caller commits).
+    `actor` is who made it (default: the signed-in user)."""
+    actor_id = getattr(actor, "id", None) or _actor_id()
+    note_changed(db.session, [organisation_id])
+    db.session.add(AuditEvent(organisation_id=organisation_id, actor_id=actor_id, action=action,
+                              object_type=object_type, summary=summary[:300]))
 
 
 def record_export(organisation_id: int | None, what: str) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -16,6 +17,7 @@ from ..orgs.services import check_password_policy
 from .models import ApiToken, hash_token
 
 TOKEN_PREFIX = "itk_"
+TOKEN_USE_GRANULARITY = timedelta(minutes=5)
 # Checked against when the email is unknown, so that a wrong email takes as long as a wrong password.
 _DUMMY_HASH = generate_password_hash("not-a-real-password")
 
@@ -84,9 +86,21 @@ def user_for_token(raw: str) -> User | None:
     token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == hash_token(raw)))
     if token is None or token.is_revoked or not token.user.is_active:
         return None
-    token.last_used_at = utcnow()
-    db.session.commit()
+    now = utcnow()
+    if _last_use_is_stale(token.last_used_at, now):
+        token.last_used_at = now
+        db.session.commit()
     return token.user
+
+
+def _last_use_is_stale(last_used: datetime | None, now: datetime) -> bool:
+    """Whether `last_used_at` is worth a write: the account page shows the day a token was last used, so a
+    write at most every few minutes keeps it true without making every API read a database write."""
+    if last_used is None:
+        return True
+    if last_used.tzinfo is None:  # SQLite hands back naive UTC
+        last_used = last_used.replace(tzinfo=UTC)
+    return now - last_used > TOKEN_USE_GRANULARITY
 
 
 def list_tokens(user: User) -> list[ApiToken]:

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import tempfile
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 from .style import RENDERER_VERSION
+
+log = logging.getLogger(__name__)
 
 
 def cache_key(*parts: object) -> str:
@@ -30,6 +34,47 @@ class ChartCache:
         self.max_items = max_items
         self._items: OrderedDict[str, bytes] = OrderedDict()
         self._lock = threading.Lock()
+        self._worker: ThreadPoolExecutor | None = None
+        self._in_flight: dict[str, Future] = {}
+
+    def get(self, key: str) -> bytes | None:
+        """The bytes cached under ``key`` (memory first, then disk), or None: never renders."""
+        found = self._from_memory(key)
+        if found is None:
+            found = self._from_disk(key)
+            if found is not None:
+                self._remember(key, found)
+        return found
+
+    def render_soon(self, key: str, render: Callable[[], bytes]) -> None:
+        """Render ``key`` in the background unless it is cached or already being drawn.
+
+        Charts cost about 100 ms each, so they are drawn when their data change, by one worker thread (created
+        on first use, so after a server forks), and a page view later finds them ready.
+        """
+        with self._lock:
+            if key in self._items or key in self._in_flight:
+                return
+            if self._worker is None:
+                self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="chart-render")
+            self._in_flight[key] = self._worker.submit(self._render_in_background, key, render)
+
+    def wait(self) -> None:
+        """Block until every background render has finished (for tests and the benchmark)."""
+        with self._lock:
+            pending = list(self._in_flight.values())
+        for future in pending:
+            future.result()
+
+    def _render_in_background(self, key: str, render: Callable[[], bytes]) -> None:
+        try:
+            if self._from_disk(key) is None:
+                self.get_or_render(key, render)
+        except Exception:  # a failed background render only means the view draws it instead
+            log.exception("background chart render failed")
+        finally:
+            with self._lock:
+                self._in_flight.pop(key, None)
 
     def get_or_render(self, key: str, render: Callable[[], bytes]) -> bytes:
         """The bytes cached under ``key``, or ``render()``'s result, which is then cached."""

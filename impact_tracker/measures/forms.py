@@ -149,7 +149,7 @@ class MeasureForm(PiiCheckedForm):
         )
 
     def expected_version(self) -> int:
-        return int(self.version.data) if (self.version.data or "").isdigit() else -1
+        return int(self.version.data) if (self.version.data or "").isdecimal() else -1
 
 
 def measure_form_data(measure) -> dict:

@@ -63,6 +63,9 @@ class Measure(TimestampMixin, db.Model):
     rebases: Mapped[list[Rebase]] = relationship(
         back_populates="measure", cascade="all, delete-orphan", order_by="Rebase.period"
     )
+    summary: Mapped[MeasureSummary | None] = relationship(
+        back_populates="measure", cascade="all, delete-orphan", passive_deletes=True
+    )
 
     __mapper_args__ = {"version_id_col": version}
 
@@ -120,3 +123,28 @@ class Rebase(db.Model):
     @property
     def organisation(self):
         return self.measure.organisation
+
+
+class SummaryStatus(StrEnum):
+    ANALYSED = "analysed"
+    TOO_FEW_POINTS = "too_few_points"
+    UNUSABLE = "unusable"
+
+
+class MeasureSummary(db.Model):
+    """A measure's latest analysis, refreshed in the same transaction as any change to its data, settings,
+    rebases or its project's PDSA cycles. Dashboards read this row instead of analysing every measure on
+    every view, and `chart_key` names the chart in the cache so a repeat view is one lookup.
+    """
+
+    measure_id: Mapped[int] = mapped_column(ForeignKey("measure.id", ondelete="CASCADE"), primary_key=True)
+    status: Mapped[SummaryStatus] = mapped_column(enum_column(SummaryStatus))
+    points: Mapped[int] = mapped_column(Integer, default=0)
+    latest_period: Mapped[date | None] = mapped_column(Date)
+    variation_icon: Mapped[str | None] = mapped_column(String(40))
+    assurance: Mapped[str | None] = mapped_column(String(40))
+    run_signal: Mapped[str | None] = mapped_column(String(20))
+    chart_key: Mapped[str] = mapped_column(String(64), default="")
+    refreshed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+
+    measure: Mapped[Measure] = relationship(back_populates="summary")

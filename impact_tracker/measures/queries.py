@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Row, Select, func, select
 from sqlalchemy.orm import selectinload
 
 from ..extensions import db
@@ -96,6 +96,21 @@ def points_query(measure: Measure) -> Select:
 def all_points(measure: Measure) -> list[DataPoint]:
     """Every point of the measure, oldest first."""
     return list(db.session.scalars(points_query(measure)))
+
+
+def saved_by_period(measure: Measure, periods: Iterable[date]) -> dict[date, Row]:
+    """The saved values of the measure's points for these periods, as plain rows keyed by period.
+
+    One query over the periods' date range (then narrowed here), so an upload of 10,000 rows costs one round
+    trip and no ORM objects.
+    """
+    wanted = set(periods)
+    if not wanted:
+        return {}
+    query = (select(DataPoint.id, DataPoint.period, DataPoint.value, DataPoint.numerator, DataPoint.denominator,
+                    DataPoint.annotation)
+             .where(DataPoint.measure_id == measure.id, DataPoint.period.between(min(wanted), max(wanted))))
+    return {row.period: row for row in db.session.execute(query) if row.period in wanted}
 
 
 def points_by_period(measure: Measure, periods: Iterable[date]) -> dict[date, DataPoint]:

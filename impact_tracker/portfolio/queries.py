@@ -18,7 +18,7 @@ from ..core.impact import ImpactComponent
 from ..core.mixins import utcnow
 from ..core.permissions import visible_org_clause
 from ..extensions import db
-from ..measures.models import DataPoint, Measure, Rebase
+from ..measures.models import DataPoint, Measure
 from ..orgs.models import Organisation, OrgType, Region, System
 from ..pdsa.models import PDSACycle
 from ..projects.models import ProgressScore, Project, ProjectComponent, ProjectStatus, TeamMember
@@ -225,18 +225,6 @@ def _add_capability(result: dict[int, Figures], org_ids: list[int]) -> None:
         figures_.fte_dedicated, figures_.fte_allocated = posts.dedicated, posts.allocated
 
 
-@dataclass(frozen=True)
-class MeasureSeries:
-    """A measure with its plotted values in date order and where its limits start again."""
-
-    measure: Measure
-    project_title: str
-    values: tuple[float, ...]
-    numerators: tuple[float, ...]
-    denominators: tuple[float, ...]
-    rebase_at: tuple[int, ...]
-
-
 def score_distribution(organisation: Organisation, filters: Filters) -> list[tuple[Decimal, int]]:
     """(score, number of open projects whose current score it is), lowest score first."""
     latest = latest_scores(scoped_projects([organisation.id], filters)).subquery()
@@ -265,50 +253,12 @@ def stalled_projects(organisation: Organisation, filters: Filters) -> list[Proje
     return list(db.session.scalars(query))
 
 
-def measure_series(organisation: Organisation, filters: Filters) -> list[MeasureSeries]:
-    """Every measure of the organisation's open projects with its points, from three queries."""
+def open_project_measures(organisation: Organisation, filters: Filters) -> list[tuple[Measure, str]]:
+    """Every measure of the organisation's open projects with its project's title, by project and name."""
     query = (select(Measure, Project.title).join(Project, Measure.project_id == Project.id)
              .where(Project.id.in_(scoped_projects([organisation.id], filters)), Project.status.in_(OPEN_STATUSES))
              .order_by(Project.title, Measure.name, Measure.id))
-    measures = list(db.session.execute(query))
-    ids = [measure.id for measure, _ in measures]
-    points = _points_by_measure(ids)
-    rebases = _rebases_by_measure(ids)
-    return [_series(measure, title, points.get(measure.id, []), rebases.get(measure.id, []))
-            for measure, title in measures]
-
-
-def _points_by_measure(ids: list[int]) -> dict[int, list]:
-    grouped: dict[int, list] = {}
-    if not ids:
-        return grouped
-    query = (select(DataPoint.measure_id, DataPoint.period, DataPoint.value, DataPoint.numerator,
-                    DataPoint.denominator).where(DataPoint.measure_id.in_(ids))
-             .order_by(DataPoint.measure_id, DataPoint.period))
-    for row in db.session.execute(query):
-        grouped.setdefault(row.measure_id, []).append(row)
-    return grouped
-
-
-def _rebases_by_measure(ids: list[int]) -> dict[int, list[date]]:
-    grouped: dict[int, list[date]] = {}
-    if not ids:
-        return grouped
-    for measure_id, period in db.session.execute(select(Rebase.measure_id, Rebase.period)
-                                                 .where(Rebase.measure_id.in_(ids)).order_by(Rebase.period)):
-        grouped.setdefault(measure_id, []).append(period)
-    return grouped
-
-
-def _series(measure: Measure, title: str, rows: list, rebases: list[date]) -> MeasureSeries:
-    if measure.is_proportion:
-        rows = [row for row in rows if row.numerator is not None and row.denominator is not None]
-    else:
-        rows = [row for row in rows if row.value is not None]
-    dates = [row.period for row in rows]
-    positions = sorted({next((i for i, when in enumerate(dates) if when >= rebase), 0) for rebase in rebases} - {0})
-    return MeasureSeries(measure, title, tuple(row.value for row in rows), tuple(row.numerator for row in rows),
-                         tuple(row.denominator for row in rows), tuple(positions))
+    return [(measure, title) for measure, title in db.session.execute(query)]
 
 
 def organisation_by_code(code: str) -> Organisation | None:

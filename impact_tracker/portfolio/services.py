@@ -2,28 +2,33 @@
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import date
 from decimal import Decimal
 
 from flask import current_app
 
-from ..analysis import percentage_analysis, run_chart, spc
 from ..assessment.queries import ComponentLevels, shared_component_levels
+from ..audit.services import organisation_versions
 from ..capability import queries as capability
 from ..core.csv_export import csv_text
 from ..core.errors import NotFound
 from ..core.impact import ImpactComponent
 from ..core.permissions import Role, can_view_org, role_of
 from ..gemba.queries import WalkFigures, walk_figures
-from ..measures.models import ChartType
+from ..measures.models import Measure, SummaryStatus
+from ..measures.services.summary import Latest, latest_for
 from ..orgs.models import ORG_TYPE_LABELS, Organisation, Region, System
 from ..orgs.queries import get_region_by_code, get_system_by_code
 from ..projects.models import PROJECT_STATUS_LABELS
 from . import queries
-from .queries import Figures, Filters, MeasureSeries, Place
+from .queries import Figures, Filters, Place
 
 DEFAULT_SUPPRESS_BELOW = 8
+FIGURES_CACHE = "impact_tracker.portfolio_figures"
 COMPONENT_SHORT = {
     ImpactComponent.SHARED_PURPOSE: "Purpose",
     ImpactComponent.PEOPLE_CULTURE: "People",
@@ -141,10 +146,43 @@ def home_for(user) -> tuple[str, dict]:
     return "portfolio.organisation", {"code": user.organisation.code}
 
 
+class FiguresCache:
+    """Organisations' figures kept by (organisation, version, filters, day): an organisation's version rises
+    with every change to its records, so an entry is never stale, and a roll-up only works out again the
+    organisations that changed. Each server process holds its own (at most `max_items` entries)."""
+
+    def __init__(self, max_items: int = 20_000):
+        self.max_items = max_items
+        self._items: OrderedDict[tuple, Figures] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def figures(self, org_ids: list[int], filters: Filters, today: date) -> dict[int, Figures]:
+        """Each organisation's figures: from memory, or from the aggregate queries for those not held."""
+        versions = organisation_versions(org_ids)
+        keys = {org_id: (org_id, versions[org_id], filters, today) for org_id in org_ids}
+        with self._lock:
+            found = {org_id: self._items.get(key) for org_id, key in keys.items()}
+        missing = [org_id for org_id, figures in found.items() if figures is None]
+        if missing:
+            fresh = queries.figures(missing, filters, today)
+            with self._lock:
+                for org_id in missing:
+                    self._items[keys[org_id]] = found[org_id] = fresh[org_id]
+                while len(self._items) > self.max_items:
+                    self._items.popitem(last=False)
+        return {org_id: replace(figures, statuses=dict(figures.statuses)) for org_id, figures in found.items()}
+
+
+def cached_figures(org_ids: list[int], filters: Filters) -> dict[int, Figures]:
+    """queries.figures through this app's FiguresCache (copies, so callers may add them up)."""
+    cache = current_app.extensions.setdefault(FIGURES_CACHE, FiguresCache())
+    return cache.figures(org_ids, filters, date.today())
+
+
 def organisation_rows(user, places: list[Place], filters: Filters) -> list[Row]:
     """A row per organisation with its figures, walks and shared self-assessment levels."""
     ids = [place.id for place in places]
-    figures = queries.figures(ids, filters)
+    figures = cached_figures(ids, filters)
     walks = walk_figures(ids)
     levels = shared_component_levels(ids, include_private_for=user.organisation_id)
     return [Row(key=place.code, name=place.name, type_label=_type_label(place), href_code=place.code,
@@ -264,45 +302,24 @@ class Tile:
     assurance: str
 
 
-def measure_tiles(series: list[MeasureSeries]) -> list[Tile]:
-    """A tile per measure, analysed as its own chart would be (XmR with Making Data Count rules, or run)."""
-    return [_tile(item) for item in series]
+def measure_tiles(measures: list[tuple[Measure, str]]) -> list[Tile]:
+    """A tile per measure from its stored latest analysis (XmR with Making Data Count rules, or run chart)."""
+    latest = latest_for([measure for measure, _ in measures])
+    return [_tile(measure, title, latest[measure.id]) for measure, title in measures]
 
 
-def _tile(item: MeasureSeries) -> Tile:
-    measure = item.measure
-    base = {"measure_id": measure.id, "name": measure.name, "project_title": item.project_title}
-    if len(item.values) < 2:
+def _tile(measure: Measure, project_title: str, latest: Latest) -> Tile:
+    base = {"measure_id": measure.id, "name": measure.name, "project_title": project_title}
+    if latest.status is SummaryStatus.TOO_FEW_POINTS:
         return Tile(**base, variation="Not enough data yet", colour="none", assurance="")
-    try:
-        result = _analyse(item)
-    except ValueError:
+    if latest.status is SummaryStatus.UNUSABLE:
         return Tile(**base, variation="Cannot be analysed: open the chart", colour="none", assurance="")
-    if measure.chart == ChartType.RUN:
-        signal = "Shift" if result.shift[-1] else "Trend" if result.trend[-1] else "No signal"
-        return Tile(**base, variation=f"Run chart: {signal.lower()}", colour="neutral" if signal != "No signal"
-                    else "common", assurance="")
-    label, colour = VARIATION[result.variation_icon]
-    return Tile(**base, variation=label, colour=colour, assurance=ASSURANCE[result.assurance])
-
-
-def _analyse(item: MeasureSeries):
-    measure = item.measure
-    options: dict = {"rebase_at": list(item.rebase_at)}
-    if measure.baseline_points and measure.baseline_points <= min(_period_lengths(item)):
-        options["baseline"] = measure.baseline_points
-    chart = run_chart
-    if measure.chart == ChartType.XMR:
-        chart = spc
-        options |= {"improvement_direction": measure.improvement_direction.value, "target": measure.target}
-    if measure.is_proportion:
-        return percentage_analysis(chart, item.numerators, item.denominators, **options)
-    return chart(list(item.values), **options)
-
-
-def _period_lengths(item: MeasureSeries) -> list[int]:
-    bounds = [0, *item.rebase_at, len(item.values)]
-    return [end - start for start, end in zip(bounds, bounds[1:], strict=False)]
+    if latest.variation_icon is None:
+        signal = latest.run_signal or "none"
+        return Tile(**base, variation=f"Run chart: {'no signal' if signal == 'none' else signal}",
+                    colour="common" if signal == "none" else "neutral", assurance="")
+    label, colour = VARIATION[latest.variation_icon]
+    return Tile(**base, variation=label, colour=colour, assurance=ASSURANCE[latest.assurance])
 
 
 def to_csv(header: list[str], rows: Iterable[Iterable]) -> str:
@@ -361,7 +378,7 @@ class OrganisationPage:
 
 def organisation_page(user, organisation: Organisation, filters: Filters) -> OrganisationPage:
     """The organisation's portfolio: projects, stalled work, cycles, measure tiles, capability and capacity."""
-    figures = queries.figures([organisation.id], filters)[organisation.id]
+    figures = cached_figures([organisation.id], filters)[organisation.id]
     headcount = figures.headcount
     tiers = [TierLine(line.tier.name, line.tier.is_coach_tier, line.people,
                       (Decimal(100 * line.people) / headcount).quantize(Decimal("0.1")) if headcount else None)
@@ -372,7 +389,7 @@ def organisation_page(user, organisation: Organisation, filters: Filters) -> Org
         scores=queries.score_distribution(organisation, filters),
         stalled=queries.stalled_projects(organisation, filters),
         cycles_by_month=queries.cycles_by_month(organisation, filters),
-        tiles=measure_tiles(queries.measure_series(organisation, filters)), tiers=tiers,
+        tiles=measure_tiles(queries.open_project_measures(organisation, filters)), tiers=tiers,
         posts=capability.posts(organisation),
         levels=shared_component_levels([organisation.id], include_private_for=user.organisation_id).get(
             organisation.id),

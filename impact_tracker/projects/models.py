@@ -173,6 +173,10 @@ class ProjectComponent(db.Model):
 
     project: Mapped[Project] = relationship(back_populates="component_tags")
 
+    @property
+    def organisation(self):
+        return self.project.organisation
+
 
 class TeamMember(db.Model):
     """A person on a project team, with their team role."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
@@ -68,7 +69,24 @@ def test_using_a_token_records_when_it_was_last_used(client, member):
     assert token.last_used_at is None
     client.get("/api/v1/me", headers=_bearer(raw))
     db.session.refresh(token)
-    assert token.last_used_at is not None
+    first = token.last_used_at
+    assert first is not None
+
+
+def test_a_token_used_again_within_minutes_is_not_written_again_but_later_it_is(client, member):
+    """Reads through the API do not each become a database write; the date shown stays right to minutes."""
+    raw, token = create_token(member, "feed")
+    client.get("/api/v1/me", headers=_bearer(raw))
+    db.session.refresh(token)
+    first = token.last_used_at
+    client.get("/api/v1/me", headers=_bearer(raw))
+    db.session.refresh(token)
+    assert token.last_used_at == first
+    token.last_used_at = first - timedelta(minutes=6)
+    db.session.commit()
+    client.get("/api/v1/me", headers=_bearer(raw))
+    db.session.refresh(token)
+    assert token.last_used_at.replace(tzinfo=None) > first.replace(tzinfo=None) - timedelta(minutes=1)
 
 
 def test_an_unknown_api_path_is_a_404_problem(client, member):

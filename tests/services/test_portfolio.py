@@ -152,7 +152,7 @@ class TestMeasureTiles:
                                improvement_direction=Direction.INCREASE, target=5.0)
         factories.make_measure(lively, name="Run", values=[5, 6, 5, 6, 5, 6], chart=ChartType.RUN)
         factories.make_measure(lively, name="New", values=[3])
-        tiles = {tile.name: tile for tile in services.measure_tiles(queries.measure_series(org, Filters()))}
+        tiles = {tile.name: tile for tile in services.measure_tiles(queries.open_project_measures(org, Filters()))}
         assert (tiles["Shifted"].variation, tiles["Shifted"].colour) == ("Improvement (higher)", "improvement")
         assert tiles["Shifted"].assurance == "Target met consistently"
         assert tiles["Run"].variation == "Run chart: no signal"
@@ -161,7 +161,7 @@ class TestMeasureTiles:
     def test_proportions_are_analysed_as_percentages(self, org, portfolio):
         factories.make_measure(portfolio["lively"], name="Share", proportions=[(5, 10)] * 8 + [(9, 10)] * 8,
                                improvement_direction=Direction.DECREASE)
-        tile = services.measure_tiles(queries.measure_series(org, Filters()))[0]
+        tile = services.measure_tiles(queries.open_project_measures(org, Filters()))[0]
         assert (tile.variation, tile.colour) == ("Concern (higher)", "concern")
 
 

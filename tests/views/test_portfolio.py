@@ -198,3 +198,23 @@ def test_roll_up_queries_do_not_grow_with_organisations_or_projects(client, logi
     _busy(org, projects=4, title="More")
     large = [_count_queries(client, path) for path in paths]
     assert large == small
+
+
+def test_a_repeat_roll_up_reuses_figures_and_a_change_shows_at_once(client, login_as, admin, org):
+    """Figures are cached per organisation and version: a second view skips the aggregate queries, and a
+    change to one organisation's records shows on the next view."""
+    login_as(admin)
+    _busy(org)
+    other = factories.make_org(system=org.system)
+    _busy(other, projects=2)
+    path = f"/portfolio/systems/{org.system.code}"
+    first = _count_queries(client, path)
+    repeat = _count_queries(client, path)
+    assert repeat < first
+    before = page_text(client.get(path))
+    factories.make_project(org, title="Fresh start")  # a second active project for org
+    after = page_text(client.get(path))
+    assert before != after
+    rows = _csv_rows(client.get(url_for("portfolio.system_export", code=org.system.code)))
+    active = {row[0]: row[2] for row in rows[1:]}
+    assert active[org.name] == "2" and active[other.name] == "2"

@@ -353,3 +353,38 @@ def test_the_home_page_lists_the_users_open_projects(client, login_as, member, o
     text = get_page(client, "home.index").get_text()
     assert "Mine and active" in text
     assert "Mine but completed" not in text and "Not on the team" not in text
+
+
+def test_a_long_team_picker_lists_everyone_in_the_nhs_select_markup(client, login_as, member, project, org):
+    for index in range(45):
+        factories.make_user(org, name=f"Staff Member {index:02d}")
+    login_as(member)
+    soup = get_page(client, "projects.detail", project_id=project.id)
+    picker = soup.select_one("select#user_id.nhsuk-select")
+    names = [option.get_text(strip=True) for option in picker.find_all("option")]
+    assert names[0] == "Choose a person" and "Staff Member 44" in names and len(names) >= 46
+    assert soup.select_one("label.nhsuk-label[for=user_id]").get_text(strip=True) == "Add a person"
+
+
+def test_a_long_select_shows_its_error_beside_the_field_like_a_short_one(app):
+    from flask import render_template_string
+    from wtforms import SelectField
+
+    from impact_tracker.core.forms import BaseForm, choices
+
+    class Picker(BaseForm):
+        person = SelectField("Person", description="Who is joining")
+
+    template = '{% from "macros/forms.html" import field %}{{ field(form.person) }}'
+    rendered = {}
+    for size in (3, 60):
+        with app.test_request_context():
+            form = Picker(meta={"csrf": False})
+            form.person.choices = choices([(str(n), f"Person {n}") for n in range(size)])
+            form.person.errors = ["Choose the person to add"]
+            rendered[size] = BeautifulSoup(render_template_string(template, form=form), "html.parser")
+    for soup in rendered.values():
+        assert field_error(soup, "person") == "Choose the person to add"
+        assert soup.select_one("select#person")["aria-describedby"] == "person-hint person-error"
+        assert soup.select_one(".nhsuk-form-group--error .nhsuk-select--error") is not None
+    assert len(rendered[60].find_all("option")) == 60

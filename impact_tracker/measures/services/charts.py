@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -134,13 +135,16 @@ def _centre_and_icons(result: RunChart | SPC) -> dict:
     }
 
 
-def analyse_measure(measure: Measure) -> MeasureAnalysis | None:
+def analyse_measure(measure: Measure, cycles: tuple[charts.Annotation, ...] | None = None,
+                    points: Sequence | None = None) -> MeasureAnalysis | None:
     """Analyse a measure's points with its chart type, baseline, rebases, direction and target.
 
     Proportions are analysed as percentages. Returns None with fewer than two points. Raises DomainError
     (field "points") when the data cannot be analysed, e.g. a numerator greater than its denominator.
+    `cycles` are the project's PDSA annotations and `points` its rows in date order (anything with period,
+    value, numerator, denominator and annotation), when the caller has them; else they are loaded.
     """
-    points = _plotted_points(measure)
+    points = plotted_points(measure, measure.points if points is None else points)
     if len(points) < MIN_POINTS:
         return None
     dates = tuple(point.period for point in points)
@@ -152,21 +156,42 @@ def analyse_measure(measure: Measure) -> MeasureAnalysis | None:
         raise DomainError(f"The data cannot be charted: {error}.", field="points") from error
     return MeasureAnalysis(
         measure_id=measure.id, chart=measure.chart.value, dates=dates, result=result, rebases=rebases,
-        cycles=tuple(cycle_annotations(measure.project_id)), notes=_notes(points, result.values),
+        cycles=tuple(cycle_annotations(measure.project_id)) if cycles is None else cycles,
+        notes=_notes(points, result.values),
         unit="%" if measure.is_proportion else measure.unit, target=measure.target,
         warnings=warnings + tuple(_sentence(warning) for warning in result.warnings),
     )
 
 
+def chart_key(analysis: MeasureAnalysis) -> str:
+    """A hash of everything that changes the picture; stored with the measure's summary on every write."""
+    return charts.cache_key(analysis.chart, analysis.dates, analysis.result, analysis.rebases, analysis.cycles,
+                            analysis.notes, analysis.unit, analysis.target)
+
+
+def image_key(key: str, fmt: str) -> str:
+    """The cache key of one format of the chart named by `key`."""
+    return f"{key}.{fmt}"
+
+
 def chart_image(analysis: MeasureAnalysis, fmt: str) -> bytes:
     """The chart as SVG or PNG bytes, from the cache when the same picture was drawn before."""
-    key = charts.cache_key(analysis.chart, fmt, analysis.dates, analysis.result, analysis.rebases,
-                           analysis.cycles, analysis.notes, analysis.unit, analysis.target)
-    return _cache().get_or_render(key, lambda: _draw(analysis, fmt))
+    return _cache().get_or_render(image_key(chart_key(analysis), fmt), lambda: _draw(analysis, fmt))
+
+
+def render_soon(analysis: MeasureAnalysis) -> None:
+    """Draw the chart's SVG in the background, so the next page view finds it in the cache."""
+    _cache().render_soon(image_key(chart_key(analysis), "svg"), lambda: _draw(analysis, "svg"))
+
+
+def cached_chart(key: str, fmt: str) -> bytes | None:
+    """The chart stored under a summary's `key`, if it has been drawn: one cache lookup, no analysis."""
+    return _cache().get(image_key(key, fmt)) if key else None
 
 
 def measure_chart(measure: Measure, fmt: str) -> bytes | None:
-    """The measure's chart as SVG or PNG bytes, or None when there is no chart to draw."""
+    """The measure's chart as SVG or PNG bytes, or None when there is no chart to draw (analyses and draws
+    on a cache miss: for a measure whose summary has not been drawn yet)."""
     try:
         analysis = analyse_measure(measure)
     except DomainError:
@@ -182,17 +207,22 @@ def chart_filename(measure: Measure, fmt: str) -> str:
 
 def cycle_annotations(project_id: int) -> list[charts.Annotation]:
     """A marker for each PDSA cycle of the project at its start, and another where it was adopted."""
-    cycles = db.session.scalars(
-        select(PDSACycle).where(PDSACycle.project_id == project_id).order_by(PDSACycle.start, PDSACycle.id)
-    )
-    notes = []
+    return cycle_annotations_by_project([project_id]).get(project_id, [])
+
+
+def cycle_annotations_by_project(project_ids: list[int]) -> dict[int, list[charts.Annotation]]:
+    """Each project's cycle markers (see cycle_annotations), from one query however many projects."""
+    cycles = db.session.scalars(select(PDSACycle).where(PDSACycle.project_id.in_(project_ids))
+                                .order_by(PDSACycle.start, PDSACycle.id))
+    markers: dict[int, list[charts.Annotation]] = {}
     for cycle in cycles:
         href = _cycle_href(cycle.id)
+        notes = markers.setdefault(cycle.project_id, [])
         if cycle.start:
             notes.append(charts.Annotation(cycle.start, cycle.label, href))
         if cycle.decision == Decision.ADOPT and cycle.end:
             notes.append(charts.Annotation(cycle.end, f"{cycle.label} adopted", href))
-    return sorted(notes, key=lambda note: note.when)
+    return {project_id: sorted(notes, key=lambda note: note.when) for project_id, notes in markers.items()}
 
 
 def chart_rows(analysis: MeasureAnalysis) -> list[dict]:
@@ -219,11 +249,11 @@ def point_signal(result: RunChart | SPC, position: int) -> str:
     return f"{words}: {RULE_WORDS[rule]}" if rule else words
 
 
-def _plotted_points(measure: Measure) -> list[DataPoint]:
+def plotted_points(measure: Measure, points: Sequence) -> list:
     """The points a chart can plot: those with a value (or with both counts, for a proportion)."""
     if measure.is_proportion:
-        return [point for point in measure.points if point.numerator is not None and point.denominator is not None]
-    return [point for point in measure.points if point.value is not None]
+        return [point for point in points if point.numerator is not None and point.denominator is not None]
+    return [point for point in points if point.value is not None]
 
 
 def _rebase_positions(measure: Measure, dates: tuple[date, ...]) -> tuple[list[int], tuple[charts.Annotation, ...]]:
@@ -298,10 +328,12 @@ def _cache() -> charts.ChartCache:
 
 
 def _cycle_href(cycle_id: int) -> str:
-    """A link to the cycle's page, once the PDSA pages exist."""
+    """A link (path only) to the cycle's page. Built from the URL map rather than url_for, because summaries
+    are refreshed from the command line too, where there is no request to take a host from."""
     if "pdsa.detail" not in current_app.view_functions:
         return ""
-    return url_for("pdsa.detail", cycle_id=cycle_id)
+    adapter = current_app.url_map.bind("localhost", script_name=current_app.config.get("APPLICATION_ROOT") or "/")
+    return adapter.build("pdsa.detail", {"cycle_id": cycle_id})
 
 
 def _number(value: float | None, percent: bool) -> str:

@@ -10,6 +10,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from ...core.database import transactional
 from ...core.errors import DomainError, VersionConflict
 from ...extensions import db
+from ...projects.services import require_not_archived
 from .. import queries
 from ..models import ChartType, Direction, Frequency, Measure, MeasureKind, Rebase
 
@@ -46,6 +47,7 @@ class RebaseInput:
 @transactional
 def create_measure(project, data: MeasureInput, *, actor) -> Measure:
     """Add a measure to a project. Raises DomainError naming the field when a rule is broken."""
+    require_not_archived(project)
     _check(data, project_id=project.id)
     measure = Measure(project_id=project.id)
     _apply(measure, data)
@@ -60,6 +62,7 @@ def update_measure(measure: Measure, data: MeasureInput, *, expected_version: in
     Raises VersionConflict when it changed since `expected_version` was read, and DomainError naming the
     field when a rule is broken (for example, switching to or from a proportion once data has been entered).
     """
+    require_not_archived(measure.project)
     if measure.version != expected_version:
         raise VersionConflict(measure)
     _check(data, project_id=measure.project_id, measure=measure)
@@ -78,6 +81,7 @@ def add_rebase(measure: Measure, data: RebaseInput, *, actor) -> Rebase:
 
     Raises DomainError on the period (no data there, the first period, or already rebased) or the reason.
     """
+    require_not_archived(measure.project)
     reason = data.reason.strip()
     if not reason:
         raise DomainError("Say why the process changed at this point", field="reason")
@@ -95,6 +99,7 @@ def add_rebase(measure: Measure, data: RebaseInput, *, actor) -> Rebase:
 @transactional
 def remove_rebase(rebase: Rebase, *, actor) -> None:
     """Take a rebase away, so the limits carry on across that period."""
+    require_not_archived(rebase.measure.project)
     db.session.delete(rebase)
 
 

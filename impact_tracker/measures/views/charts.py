@@ -9,7 +9,8 @@ from flask_login import current_user
 
 from ...core.permissions import get_for_user_or_404
 from ..models import Measure
-from ..services.charts import chart_filename, measure_chart
+from ..services.charts import chart_filename
+from ..services.summary import CHART_VIEW_LOAD, chart_for_view
 from .blueprint import bp
 
 
@@ -27,8 +28,8 @@ def chart_png(measure_id: int):
 
 def _image(measure_id: int, fmt: str, *, mimetype: str) -> Response:
     """Load and authorise the measure, then send its chart in ``fmt``."""
-    measure = get_for_user_or_404(Measure, measure_id, current_user)
-    data = measure_chart(measure, fmt)
+    measure = get_for_user_or_404(Measure, measure_id, current_user, options=CHART_VIEW_LOAD)
+    data = chart_for_view(measure, fmt)
     if data is None:
         abort(404)
     return send_file(BytesIO(data), mimetype=mimetype, as_attachment=fmt == "png",
