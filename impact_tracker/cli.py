@@ -6,17 +6,20 @@ import sys
 from pathlib import Path
 
 import click
-from flask import Flask
+from flask import Flask, current_app
 
 from .assessment import services as assessment
 from .assessment.framework import FrameworkError, load_framework
 from .auth.services import create_token
 from .core.errors import DomainError
+from .core.mixins import utcnow
 from .core.permissions import Role
 from .demo import database_is_empty, seed_demo
+from .extensions import db
 from .orgs import services as orgs
 from .orgs.models import OrgType
 from .orgs.queries import get_organisation_by_code, get_region_by_code, get_system_by_code, get_user_by_email
+from .transfer import services as transfer
 
 ROLE_SLUGS = [role.value for role in Role]
 
@@ -42,6 +45,11 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(create_organisation_command)
     app.cli.add_command(import_framework_command)
     app.cli.add_command(generate_scale_command)
+    app.cli.add_command(export_org_command)
+    app.cli.add_command(import_org_command)
+    app.cli.add_command(set_password_command)
+    app.cli.add_command(backup_command)
+    app.cli.add_command(refresh_summaries_command)
 
 
 @click.command("create-user")
@@ -169,6 +177,14 @@ def generate_scale_command(organisations, seed):
     click.echo(f"Generated {summary} in {time.perf_counter() - started:.0f} s.")
 
 
+@click.command("refresh-summaries")
+def refresh_summaries_command():
+    """Re-analyse every measure and store its latest analysis (after an upgrade or a bulk load by SQL)."""
+    from .measures.services.summary import refresh_all
+
+    click.echo(f"Refreshed the latest analysis of {refresh_all():,} measures.")
+
+
 @click.command("import-framework")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--not-default", is_flag=True, help="Load it without making it the framework new assessments use.")
@@ -183,3 +199,64 @@ def import_framework_command(path, not_default):
     statements = sum(len(component.statements) for component in framework.components)
     click.echo(f"Loaded {framework.title}: {len(framework.components)} components, {statements} statements, "
                f"{len(framework.levels)} levels.{'' if not_default else ' New assessments will use it.'}")
+
+
+def _stamp() -> str:
+    return f"{utcnow():%Y%m%d-%H%M%S}"
+
+
+@click.command("export-org")
+@click.argument("code")
+@click.option("--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="The zip to write (default: CODE-export-YYYYMMDD-HHMMSS.zip here). It must not exist yet.")
+def export_org_command(code, output):
+    """Write all of one organisation's data to a zip: JSON to import, CSV to read (never password or token hashes)."""
+    output = output or Path(f"{code.upper()}-export-{_stamp()}.zip")
+    try:
+        summary = transfer.export_organisation(code, output)
+    except DomainError as err:
+        _fail(err.message)
+    click.echo(f"Exported {code.upper()}: {sum(summary.counts.values()):,} rows from {len(summary.counts)} tables "
+               f"to {summary.path}.")
+
+
+@click.command("import-org")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def import_org_command(path):
+    """Add the organisation in an export-org zip to this database: all or nothing, with new ids."""
+    try:
+        summary = transfer.import_organisation(path)
+    except DomainError as err:
+        _fail(err.message)
+    people = summary.counts.get("app_user", 0)
+    click.echo(f"Imported {summary.organisation}: {sum(summary.counts.values()):,} rows. Its {people} accounts have "
+               "no password yet: give each one with `flask --app impact_tracker set-password EMAIL`.")
+    if summary.created_shared:
+        click.echo("Created: " + ", ".join(summary.created_shared) + ".")
+    if summary.cleared:
+        click.echo(f"{summary.cleared} references to records outside the organisation were left empty.")
+
+
+@click.command("set-password")
+@click.argument("email")
+def set_password_command(email):
+    """Give an account a temporary password (prompted, or read from stdin when piped), changed at first sign-in."""
+    password = _read_password()
+    try:
+        user = transfer.give_password(email, password)
+    except DomainError as err:
+        _fail(err.message)
+    click.echo(f"{user.email} can now sign in with that password, and must choose their own at once.")
+
+
+@click.command("backup")
+@click.option("--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="The file to write (default: instance/backups/impact-tracker-YYYYMMDD-HHMMSS.sqlite3).")
+def backup_command(output):
+    """Copy the SQLite database to a new file while the app keeps running (for PostgreSQL, use pg_dump)."""
+    output = output or Path(current_app.instance_path) / "backups" / f"impact-tracker-{_stamp()}.sqlite3"
+    try:
+        summary = transfer.backup_sqlite(db.engine.url, output)
+    except DomainError as err:
+        _fail(err.message)
+    click.echo(f"Backed up the database to {summary.path} ({summary.pages:,} pages, integrity {summary.integrity}).")

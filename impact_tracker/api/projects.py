@@ -1,4 +1,4 @@
-"""Projects API: list and register projects, read and change one."""
+"""Projects API: list and register projects, read, change and archive one."""
 
 from __future__ import annotations
 
@@ -29,7 +29,8 @@ register_schema("Project", {
             "target": {"type": "string", "maxLength": 80}, "by": {"type": ["string", "null"], "format": "date"},
             "for_whom": {"type": "string", "maxLength": 200}}},
         "status": {"enum": [s.value for s in ProjectStatus]},
-        "unit": {"type": ["integer", "null"], "description": "unit id when writing; {id, name} when read"},
+        "unit": {"type": ["integer", "object", "null"], "description": "unit id when writing; {id, name} when read",
+                 "properties": {"id": {"type": "integer"}, "name": {"type": "string"}}},
         "impact_components": {"type": "array", "items": {"enum": [c.value for c in ImpactComponent]}},
         "start": {"type": ["string", "null"], "format": "date"},
         "expected_end": {"type": ["string", "null"], "format": "date"},
@@ -37,6 +38,8 @@ register_schema("Project", {
         "method": {"enum": [m.value for m in Method]},
         "progress_score": {"type": ["object", "null"], "readOnly": True},
         "team": {"type": "array", "readOnly": True},
+        "archived_at": {"type": ["string", "null"], "format": "date-time", "readOnly": True,
+                        "description": "when the project was archived (DELETE); null while it is in use"},
         "version": {"type": "integer"},
     },
 })
@@ -64,7 +67,7 @@ def projects_list():
 
 
 @bp.post("/projects")
-@documented(response="Project", request="Project")
+@documented(response="Project", request="Project", status=201)
 def projects_create():
     """Register a project in the caller's organisation."""
     user = api_user()
@@ -102,6 +105,22 @@ def projects_update(project_id: int):
     return jsonify(project_to_dict(project))
 
 
+@bp.delete("/projects/<int:project_id>")
+@documented(status=204)
+def projects_delete(project_id: int):
+    """Archive a project (204): it leaves every list and becomes read-only; an organisation lead can restore it."""
+    user = api_user()
+    project = get_for_user_or_404(Project, project_id, user, Action.CONTRIBUTE)
+    if project.archived_at is None:
+        services.archive_project(project, actor=user)
+    return "", 204
+
+
+@bp.errorhandler(services.ProjectArchived)
+def _archived(err: services.ProjectArchived):
+    return problem(409, err.message)
+
+
 def _project_input(body: dict, *, require_version: bool = False) -> services.ProjectInput:
     fields = Fields(body)
     aim = body.get("aim") or {}
@@ -129,7 +148,7 @@ def _project_input(body: dict, *, require_version: bool = False) -> services.Pro
 
 
 def _components(values, fields: Fields) -> tuple[ImpactComponent, ...]:
-    if not isinstance(values, list) or not all(v in set(ImpactComponent) for v in values):
+    if not isinstance(values, list) or not all(isinstance(v, str) and v in set(ImpactComponent) for v in values):
         fields.errors.append({"field": "impact_components",
                               "message": "must be a list of: " + ", ".join(c.value for c in ImpactComponent)})
         return ()

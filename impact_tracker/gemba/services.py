@@ -339,8 +339,8 @@ def _new_project(walk: GembaWalk, title: str, text: str, actor) -> Project:
 
 def _new_change_idea(walk: GembaWalk, data: TakeForward, text: str, actor) -> ChangeIdea:
     project = db.session.get(Project, data.project_id) if data.project_id else None
-    if project is None or project.organisation_id != walk.organisation_id:
-        raise DomainError("Choose a project in this organisation", field="project_id")
+    if project is None or project.organisation_id != walk.organisation_id or project.archived_at is not None:
+        raise DomainError("Choose a project in this organisation", field="project_id")  # archived ones are closed
     _check_length(text, CHANGE_IDEA_LIMIT)
     idea = projects.save_change_idea(project, projects.ChangeIdeaInput(text=text), actor=actor)
     walk.change_ideas.append(idea)

@@ -19,6 +19,7 @@ from ..core.mixins import utcnow
 from ..core.permissions import Action, can
 from ..extensions import db
 from ..projects.models import ChangeIdea, ChangeIdeaStatus, Project
+from ..projects.services import require_not_archived
 from .models import CycleQuestion, CycleTask, Decision, PDSACycle, Stage
 
 NEXT_STAGE = {Stage.PLAN: Stage.DO, Stage.DO: Stage.STUDY, Stage.STUDY: Stage.ACT, Stage.ACT: Stage.DONE}
@@ -255,6 +256,7 @@ def stage_label(stage: Stage) -> str:
 def _require_contributor(actor, project: Project) -> None:
     if not can(actor, Action.CONTRIBUTE, project.organisation):
         raise PermissionDenied("contribute to this project")
+    require_not_archived(project)
 
 
 def _check_editable(cycle: PDSACycle, stage: Stage, version: int | None, actor) -> None:

@@ -1,10 +1,19 @@
-"""Forms for projects, their team, progress score and driver diagram."""
+"""Forms for projects, their team, progress score, driver diagram, and archiving and restoring."""
 
 from __future__ import annotations
 
 from decimal import Decimal
 
-from wtforms import DateField, HiddenField, IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import (
+    DateField,
+    HiddenField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -31,7 +40,7 @@ class MultiCheckboxField(SelectMultipleField):
 
 
 def _int_or_none(value: str | None) -> int | None:
-    return int(value) if value else None
+    return int(value) if value and str(value).isdecimal() else None
 
 
 DATE_MESSAGE = "Enter a real date, for example 31 3 2027"
@@ -142,3 +151,32 @@ class ProjectSearchForm(BaseForm):
     unit_id = SelectField("Unit", choices=[], default="")
     mine = SelectField("Whose", default="", choices=choices([("", "All projects"), ("1", "Projects I am on")]))
     page = IntegerField(default=1, validators=[Optional()])
+
+
+def _version(value: str | None) -> int | None:
+    """The version the person read; anything that is not a number counts as not sent."""
+    return int(value) if value and str(value).isdecimal() else None
+
+
+class ArchiveProjectForm(BaseForm):
+    """Confirm archiving a project (the 'delete' that loses nothing)."""
+
+    confirm = RadioField("Are you sure you want to archive this project?",
+                         choices=choices([("yes", "Yes, archive it"), ("no", "No, keep it")]),
+                         validators=[DataRequired("Select yes to archive the project, or no to keep it")])
+    version = HiddenField()
+
+    def confirmed(self) -> bool:
+        return self.confirm.data == "yes"
+
+    def version_read(self) -> int | None:
+        return _version(self.version.data)
+
+
+class RestoreProjectForm(BaseForm):
+    """Restore an archived project; `version` is the one the lead saw."""
+
+    version = HiddenField()
+
+    def version_read(self) -> int | None:
+        return _version(self.version.data)

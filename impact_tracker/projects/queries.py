@@ -58,6 +58,16 @@ def projects_query(user, filters: ProjectFilters) -> Select:
     return query
 
 
+def archived_projects(organisation) -> list[Project]:
+    """The organisation's archived projects, most recently archived first (for leads to restore)."""
+    return list(db.session.scalars(
+        select(Project)
+        .where(Project.organisation_id == organisation.id, Project.archived_at.is_not(None))
+        .options(selectinload(Project.unit))
+        .order_by(Project.archived_at.desc(), Project.id.desc())
+    ))
+
+
 def load_project_page(project: Project) -> Project:
     """The project with its team, scores, drivers and change ideas loaded in a few queries."""
     return db.session.scalars(

@@ -1,4 +1,4 @@
-"""Use cases for projects: register and edit, team, progress score, driver diagram and change ideas."""
+"""Use cases for projects: register, edit, archive and restore, team, progress score, driver diagram, change ideas."""
 
 from __future__ import annotations
 
@@ -70,11 +70,34 @@ class ChangeIdeaInput:
     driver_ids: tuple[int, ...] = field(default_factory=tuple)
 
 
+class ProjectArchived(DomainError):
+    """A change to an archived project (or anything in it) was refused: it is read-only until restored."""
+
+    def __init__(self):
+        super().__init__("This project is archived, so it cannot be changed. "
+                         "An organisation improvement lead can restore it from Archived projects.")
+
+
 def require_contributor(actor: User, project_or_org) -> None:
-    """Raise PermissionDenied unless the actor may change the organisation's improvement work."""
+    """Raise PermissionDenied unless the actor may change the organisation's improvement work.
+
+    For a project, also raise ProjectArchived when it is archived.
+    """
     organisation = project_or_org.organisation
     if not can(actor, Action.CONTRIBUTE, organisation):
         raise PermissionDenied("contribute")
+    if isinstance(project_or_org, Project):
+        require_not_archived(project_or_org)
+
+
+def require_not_archived(project: Project) -> None:
+    """Raise ProjectArchived when the project is archived.
+
+    The one check every service that changes a project's content calls (projects, measures, PDSA), so an
+    archived project stays exactly as it was archived until a lead restores it.
+    """
+    if project.archived_at is not None:
+        raise ProjectArchived
 
 
 @transactional
@@ -98,6 +121,39 @@ def update_project(project: Project, data: ProjectInput, *, actor: User) -> Proj
     require_contributor(actor, project)
     check_version(project, data.version)
     _apply(project, data)
+    return project
+
+
+@transactional
+def archive_project(project: Project, *, actor: User, version: int | None = None) -> Project:
+    """Archive a project (what "delete" does): it leaves every list and becomes read-only, losing nothing.
+
+    Anyone who may edit the project may archive it. Raises PermissionDenied for anyone else, VersionConflict
+    when it changed since `version` was read, and DomainError when it is already archived.
+    """
+    if not can(actor, Action.CONTRIBUTE, project.organisation):
+        raise PermissionDenied("archive")
+    check_version(project, version)
+    if project.archived_at is not None:
+        raise DomainError("This project is already archived")
+    project.archived_at = utcnow()
+    return project
+
+
+@transactional
+def restore_project(project: Project, *, actor: User, version: int | None = None) -> Project:
+    """Bring an archived project back into the lists, editable again.
+
+    Only the organisation's improvement leads (and national administrators) may restore. Raises
+    PermissionDenied for anyone else, VersionConflict when it changed since `version` was read, and
+    DomainError when it is not archived.
+    """
+    if not can(actor, Action.MANAGE_ORGANISATION, project.organisation):
+        raise PermissionDenied("restore")
+    check_version(project, version)
+    if project.archived_at is None:
+        raise DomainError("This project is not archived")
+    project.archived_at = None
     return project
 
 

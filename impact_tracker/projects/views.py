@@ -1,4 +1,4 @@
-"""Project pages: the list, registering a project, the project page, team, progress score, driver diagram.
+"""Project pages: the list, registering, the project page, team, progress score, driver diagram, archiving.
 
 Measures and PDSA cycles build on projects. They add their blocks to the project page with
 `add_project_section` when their views are imported, so this module never imports a higher domain.
@@ -16,10 +16,19 @@ from flask_login import current_user
 from ..core.errors import DomainError, NotFound, VersionConflict
 from ..core.forms import apply_domain_error, choices
 from ..core.pagination import paginate
-from ..core.permissions import Action, can, get_for_user_or_404
+from ..core.permissions import Action, can, get_for_user_or_404, own_organisation_or_404
 from ..orgs.queries import unit_choices
 from . import queries, services
-from .forms import ChangeIdeaForm, DriverForm, ProgressScoreForm, ProjectForm, ProjectSearchForm, TeamMemberForm
+from .forms import (
+    ArchiveProjectForm,
+    ChangeIdeaForm,
+    DriverForm,
+    ProgressScoreForm,
+    ProjectForm,
+    ProjectSearchForm,
+    RestoreProjectForm,
+    TeamMemberForm,
+)
 from .models import ChangeIdea, Driver, DriverKind, Project
 
 bp = Blueprint("projects", __name__, url_prefix="/projects")
@@ -49,8 +58,16 @@ add_project_section("driver-diagram", 40, "projects/_driver_diagram.html", lambd
 add_project_section("team", 50, "projects/_team.html", lambda project, user: {})
 
 
+# The flags sections use to offer changes; an archived project's page turns them off (it is read-only).
+_CHANGE_FLAGS = ("can_contribute", "can_start")
+
+
 def _sections(project: Project) -> list[tuple[str, dict]]:
-    return [(s.template, s.load(project, current_user)) for s in sorted(_SECTIONS.values(), key=lambda s: s.order)]
+    sections = [(s.template, s.load(project, current_user)) for s in sorted(_SECTIONS.values(), key=lambda s: s.order)]
+    if project.archived_at is None:
+        return sections
+    return [(template, {**data, **{flag: False for flag in _CHANGE_FLAGS if flag in data}})
+            for template, data in sections]
 
 
 def _editable(project_id: int) -> Project:
@@ -69,7 +86,8 @@ def index():
                     max(1, form.page.data or 1), 25)
     filter_args = {key: value for key, value in request.args.items() if key != "page"}
     return render_template("projects/index.html", page=page, form=form, filter_args=filter_args,
-                           can_register=can(current_user, Action.CONTRIBUTE, organisation))
+                           can_register=can(current_user, Action.CONTRIBUTE, organisation),
+                           can_restore=can(current_user, Action.MANAGE_ORGANISATION, organisation))
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -93,10 +111,12 @@ def new():
 @bp.route("/<int:project_id>")
 def detail(project_id: int):
     project = queries.load_project_page(get_for_user_or_404(Project, project_id, current_user))
+    contributor = can(current_user, Action.CONTRIBUTE, project.organisation)
     return render_template(
         "projects/detail.html", project=project, sections=_sections(project),
         diagram=queries.driver_diagram(project), score_is_stale=services.score_is_stale(project),
-        can_contribute=can(current_user, Action.CONTRIBUTE, project.organisation),
+        can_contribute=contributor and project.archived_at is None, can_archive=contributor,
+        can_restore=can(current_user, Action.MANAGE_ORGANISATION, project.organisation),
         team_form=_team_form(project),
     )
 
@@ -149,12 +169,13 @@ def team_remove(project_id: int, member_id: int):
     member = next((m for m in project.team if m.id == member_id), None)
     if member is None:
         raise NotFound(f"team member {member_id}")
+    name = member.user.name  # read before the row is deleted: afterwards it can no longer load its user
     try:
         services.remove_team_member(member, actor=current_user)
     except DomainError as err:
         flash(err.message, "error")
     else:
-        flash(f"{member.user.name} has been taken off the team.", "success")
+        flash(f"{name} has been taken off the team.", "success")
     return redirect(url_for("projects.detail", project_id=project.id, _anchor="team"))
 
 
@@ -250,3 +271,55 @@ def _save_idea(project: Project, idea: ChangeIdea | None):
             flash("Change idea saved.", "success")
             return redirect(url_for("projects.detail", project_id=project.id, _anchor="driver-diagram"))
     return render_template("projects/change_idea_form.html", project=project, form=form, idea=idea)
+
+
+CHANGED_MESSAGE = "Someone else changed this project since you opened this page. Check the project, then try again."
+
+
+@bp.app_errorhandler(services.ProjectArchived)
+def archived_refused(err: services.ProjectArchived):
+    """Any page that tries to change an archived project's content gets this clear refusal (409)."""
+    return render_template("projects/archived_refused.html", message=err.message), 409
+
+
+@bp.route("/<int:project_id>/archive", methods=["GET", "POST"])
+def archive(project_id: int):
+    project = _editable(project_id)
+    form = ArchiveProjectForm(data={"version": project.version})
+    if form.validate_on_submit():
+        if not form.confirmed():
+            return redirect(url_for("projects.detail", project_id=project.id))
+        try:
+            services.archive_project(project, actor=current_user, version=form.version_read())
+        except DomainError as err:
+            apply_domain_error(form, err)
+        except VersionConflict:
+            form.form_errors.append(CHANGED_MESSAGE)
+        else:
+            flash(f"{project.title} has been archived. An organisation improvement lead can restore it.", "success")
+            return redirect(url_for("projects.index"))
+    return render_template("projects/archive.html", project=project, form=form)
+
+
+@bp.route("/archived")
+def archived():
+    organisation = own_organisation_or_404(current_user, Action.MANAGE_ORGANISATION)
+    return render_template("projects/archived.html", organisation=organisation,
+                           projects=queries.archived_projects(organisation))
+
+
+@bp.route("/<int:project_id>/restore", methods=["GET", "POST"])
+def restore(project_id: int):
+    project = get_for_user_or_404(Project, project_id, current_user, Action.MANAGE_ORGANISATION)
+    form = RestoreProjectForm(data={"version": project.version})
+    if form.validate_on_submit():
+        try:
+            services.restore_project(project, actor=current_user, version=form.version_read())
+        except DomainError as err:
+            apply_domain_error(form, err)
+        except VersionConflict:
+            form.form_errors.append(CHANGED_MESSAGE)
+        else:
+            flash(f"{project.title} has been restored.", "success")
+            return redirect(url_for("projects.detail", project_id=project.id))
+    return render_template("projects/restore.html", project=project, form=form)

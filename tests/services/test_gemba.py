@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import event
 
 from impact_tracker.core.errors import DomainError, NotFound, PermissionDenied, VersionConflict
+from impact_tracker.core.mixins import utcnow
 from impact_tracker.core.permissions import Role
 from impact_tracker.extensions import db
 from impact_tracker.gemba import queries, services
@@ -191,6 +192,15 @@ class TestTakeForward:
         with pytest.raises(DomainError) as caught:
             services.take_forward(walk, TakeForward("idea-1", "change_idea", project_id=other_project.id),
                                   actor=member)
+        assert caught.value.field == "project_id"
+        assert db.session.query(ChangeIdea).count() == 0
+
+    def test_an_archived_project_cannot_take_a_change_idea(self, org, member, project):
+        walk = make_walk(org, member)
+        project.archived_at = utcnow()
+        db.session.commit()
+        with pytest.raises(DomainError) as caught:
+            services.take_forward(walk, TakeForward("idea-1", "change_idea", project_id=project.id), actor=member)
         assert caught.value.field == "project_id"
         assert db.session.query(ChangeIdea).count() == 0
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ...projects.models import Project
+from . import timestamp
 
 
 def project_to_dict(project: Project) -> dict:
@@ -27,5 +28,6 @@ def project_to_dict(project: Project) -> dict:
             "set_at": score.set_at.isoformat(), "set_by": score.set_by.name if score.set_by else None,
         },
         "team": [{"user_id": m.user_id, "name": m.user.name, "team_role": m.team_role.value} for m in project.team],
+        "archived_at": timestamp(project.archived_at),
         "version": project.version,
     }
