@@ -9,9 +9,10 @@ from flask_login import current_user
 from jinja2 import ChainableUndefined, ChoiceLoader, FileSystemLoader, PackageLoader
 
 from .audit.services import start_auditing
-from .core.database import configure_sqlite
+from .core.database import RowIdConverter, configure_sqlite
 from .core.templating import ProcessBytecodeCache, StrictChainableUndefined, register_template_helpers
 from .extensions import csrf, db, limiter, login_manager, migrate
+from .measures.services.summary import start_tracking as start_tracking_measures
 
 # Endpoints anyone may reach. The API authenticates its own requests (401, not a redirect).
 PUBLIC_ENDPOINTS = frozenset({"auth.login", "home.healthz", "static", "nhsuk_assets"})
@@ -24,6 +25,7 @@ def configure_extensions(app: Flask) -> None:
     db.init_app(app)
     configure_sqlite(app)
     start_auditing()
+    start_tracking_measures()
     migrate.init_app(app, db, directory=str(Path(app.root_path).parent / "migrations"))
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
@@ -65,6 +67,7 @@ def configure_templates(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     """Attach every domain's routes."""
+    app.url_map.converters["int"] = RowIdConverter
     from .api import bp as api_bp
     from .assessment.views import bp as assessment_bp
     from .auth.views import bp as auth_bp

@@ -17,6 +17,7 @@ from ..pdsa.models import Decision, PDSACycle, Stage
 from ..projects.models import Project
 from .blueprint import api_user, bp
 from .openapi import documented, register_schema
+from .parsing import whole_number_problem, without_nul
 from .serialisers.pdsa import cycle_to_dict
 
 TITLE_LIMIT = 160
@@ -74,11 +75,11 @@ def list_cycles(project_id: int):
 
 
 @bp.post("/projects/<int:project_id>/cycles")
-@documented(request="NewCycle", response="Cycle")
+@documented(request="NewCycle", response="Cycle", status=201)
 def create_cycle(project_id: int):
     """Start a PDSA cycle of one of the project's change ideas, at the Plan stage (201)."""
     project = get_for_user_or_404(Project, project_id, api_user(), Action.CONTRIBUTE)
-    body = request.get_json(silent=True)
+    body = without_nul(request.get_json(silent=True))
     if not isinstance(body, dict):
         return problem(400, "Send a JSON object.")
     reader = _Reader(body)
@@ -109,7 +110,7 @@ def patch_cycle(cycle_id: int):
     A stale version is a 409 with the current cycle under `current`; a stage rule not met is a 422.
     """
     cycle = get_for_user_or_404(PDSACycle, cycle_id, api_user(), Action.CONTRIBUTE)
-    body = request.get_json(silent=True)
+    body = without_nul(request.get_json(silent=True))
     if not isinstance(body, dict):
         return problem(400, "Send a JSON object.")
     reader = _Reader(body)
@@ -180,8 +181,8 @@ class _Reader:
 
     def integer(self, name: str) -> int | None:
         value = self.body.get(name)
-        if value is not None and (not isinstance(value, int) or isinstance(value, bool)):
-            return self.fail(name, "Must be a whole number")
+        if value is not None and (problem_found := whole_number_problem(value)):
+            return self.fail(name, problem_found.capitalize())
         return value
 
     def questions(self) -> tuple[services.QuestionInput, ...] | None:

@@ -14,7 +14,7 @@ from ..gemba import queries, services
 from ..gemba.models import ActionStatus, ConcernCategory, StaffRole, WalkType
 from .blueprint import api_user, bp
 from .openapi import documented, register_schema
-from .parsing import Fields, InvalidFields, json_body
+from .parsing import Fields, InvalidFields, json_body, whole_number_problem
 from .serialisers.gemba import walk_to_dict, walk_warnings
 
 TEXT_LIMIT = 10_000
@@ -147,9 +147,9 @@ def _strings(fields: Fields, name: str) -> list[str]:
 def _integers(fields: Fields, name: str) -> list[int]:
     values = _list(fields, name)
     for i, value in enumerate(values):
-        if isinstance(value, bool) or not isinstance(value, int):
-            fields.errors.append({"field": f"{name}[{i}]", "message": "must be a whole number"})
-    return [value for value in values if isinstance(value, int) and not isinstance(value, bool)]
+        if problem_found := whole_number_problem(value):
+            fields.errors.append({"field": f"{name}[{i}]", "message": problem_found})
+    return [value for value in values if whole_number_problem(value) is None]
 
 
 def _rows(fields: Fields, name: str, read) -> list:

@@ -76,7 +76,7 @@ def measures_list(project_id: int):
 
 
 @bp.post("/projects/<int:project_id>/measures")
-@documented(request="Measure", response="Measure")
+@documented(request="Measure", response="Measure", status=201)
 def measures_create(project_id: int):
     """Add a measure to the project."""
     user = api_user()

@@ -55,15 +55,15 @@ def register_schema(name: str, schema: dict) -> None:
     SCHEMAS[name] = schema
 
 
-_CONVERTER_TYPES = {"IntegerConverter": "integer", "FloatConverter": "number"}
+_CONVERTER_TYPES = {"IntegerConverter": "integer", "RowIdConverter": "integer", "FloatConverter": "number"}
 
 
 def documented(*, response: str | None = None, request: str | None = None,
-               query: tuple[str, ...] = ()) -> Callable:
-    """Attach schema names (keys of SCHEMAS) and query parameters to an API view for the document."""
+               query: tuple[str, ...] = (), status: int = 200) -> Callable:
+    """Attach schema names (keys of SCHEMAS), query parameters and the success status to an API view."""
 
     def mark(view: Callable) -> Callable:
-        view.openapi = {"response": response, "request": request, "query": query}
+        view.openapi = {"response": response, "request": request, "query": query, "status": status}
         return view
 
     return mark
@@ -84,14 +84,31 @@ def _operation(rule, method: str, view: Callable) -> dict[str, Any]:
         "operationId": f"{rule.endpoint.removeprefix('api.')}_{method.lower()}",
         "summary": doc,
         "parameters": _parameters(rule, meta.get("query", ())),
-        "responses": {"200": ok, "401": _problem("No valid token or session"),
+        "responses": {str(meta.get("status", 200)): ok, "401": _problem("No valid token or session"),
                       "404": _problem("Not found, or not visible to the caller")},
     }
     if meta.get("request"):
         operation["requestBody"] = {"required": True, "content": {"application/json": {
             "schema": {"$ref": f"#/components/schemas/{meta['request']}"}}}}
         operation["responses"]["422"] = _problem("Invalid fields")
+    if method == "PUT" and rule.rule.endswith(">"):
+        operation["responses"]["201"] = ok  # a PUT to an item's own URL creates it the first time, then replaces it
+    operation["responses"].update(_refusals(method, meta))
     return operation
+
+
+def _refusals(method: str, meta: dict) -> dict[str, dict]:
+    """The problem answers an operation gives besides 401 and 404, so that clients know to expect them."""
+    found = {}
+    if meta.get("query"):
+        found["422"] = _problem("Invalid query parameters")
+    if method in ("POST", "PUT", "PATCH", "DELETE"):
+        found["403"] = _problem("Visible to the caller, who may not change it")
+        found["409"] = _problem("Changed by someone else since it was read, or not in a state that allows this")
+    if meta.get("request"):
+        found.update({"400": _problem("The body is not a JSON object"), "413": _problem("The body is too large"),
+                      "422": _problem("Invalid fields")})
+    return found
 
 
 def _parameters(rule, query: tuple[str, ...]) -> list[dict]:

@@ -8,6 +8,7 @@ from typing import Any
 
 from flask import request
 
+from ..core.database import MAX_ROW_ID
 from ..core.errors import DomainError
 from ..core.problems import problem
 from .blueprint import bp
@@ -30,6 +31,12 @@ def _malformed(err):
     return problem(400, str(err))
 
 
+@bp.errorhandler(RecursionError)
+def _nested_too_deeply(_err):
+    """JSON nested thousands deep exhausts the parser's stack: a bad request, not a server error."""
+    return problem(400, "The JSON is nested too deeply to read. Send a JSON object of plain fields and lists.")
+
+
 @bp.errorhandler(InvalidFields)
 def _invalid(err):
     return problem(422, "Some fields are not valid; nothing was saved.", errors=err.errors)
@@ -42,10 +49,30 @@ def _rule_broken(err):
 
 def json_body() -> dict[str, Any]:
     """The request's JSON object, or MalformedBody (a 400)."""
-    body = request.get_json(silent=True)
+    body = without_nul(request.get_json(silent=True))
     if not isinstance(body, dict):
         raise MalformedBody("Send a JSON object with Content-Type: application/json.")
     return body
+
+
+def whole_number_problem(value) -> str | None:
+    """Why a JSON value is not a usable whole number (every integer column holds at most 2**31 - 1), or None."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        return "must be a whole number"
+    if abs(value) > MAX_ROW_ID:
+        return "is too large"
+    return None
+
+
+def without_nul(value):
+    """The JSON value with NUL characters taken out of every string: PostgreSQL text cannot hold them."""
+    if isinstance(value, str):
+        return value.replace("\x00", "")
+    if isinstance(value, list):
+        return [without_nul(item) for item in value]
+    if isinstance(value, dict):
+        return {without_nul(key): without_nul(item) for key, item in value.items()}
+    return value
 
 
 class Fields:
@@ -96,8 +123,8 @@ class Fields:
             if required:
                 self._error(name, "is required")
             return None
-        if isinstance(value, bool) or not isinstance(value, int):
-            self._error(name, "must be a whole number")
+        if problem_found := whole_number_problem(value):
+            self._error(name, problem_found)
             return None
         return value
 

@@ -18,7 +18,7 @@ NOT_YET = ""
 
 def _version(raw) -> int | None:
     text = str(raw or "")
-    return int(text) if text.isdigit() else None
+    return int(text) if text.isdecimal() else None
 
 
 class StartForm(BaseForm):

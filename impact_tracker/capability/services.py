@@ -240,7 +240,7 @@ def preview_records(organisation: Organisation, text: str) -> RecordPreview:
     The person is a colleague's email address or a staff reference; the tier is one of the organisation's
     tier names (any case). A header row is optional. Never raises: problems come back row by row.
     """
-    rows = [row for row in csv.reader(io.StringIO(text.lstrip("\ufeff"))) if any(cell.strip() for cell in row)]
+    rows = [row for row in csv.reader(io.StringIO(text.lstrip("\ufeff"), newline="")) if any(c.strip() for c in row)]
     if rows and not _is_date(rows[0][3] if len(rows[0]) > 3 else ""):
         rows = rows[1:]
     if not rows:

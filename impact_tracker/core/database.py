@@ -9,12 +9,27 @@ from typing import ParamSpec, TypeVar
 
 from flask import Flask
 from sqlalchemy import event, text
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from werkzeug.exceptions import NotFound
+from werkzeug.routing import IntegerConverter
 
 from ..extensions import db
 
 P = ParamSpec("P")
 R = TypeVar("R")
+
+MAX_ROW_ID = 2**31 - 1  # the largest PostgreSQL `integer`, the type of every primary key
+
+
+class RowIdConverter(IntegerConverter):
+    """`<int:...>` in URLs: an id larger than any table can hold (/projects/99999999999) is a 404, not a database
+    error. Raised here rather than failing the match, which Werkzeug would report as 405 for other methods."""
+
+    def to_python(self, value: str) -> int:
+        number = super().to_python(value)
+        if number > MAX_ROW_ID:
+            raise NotFound
+        return number
 
 
 def configure_sqlite(app: Flask) -> None:
@@ -50,6 +65,24 @@ def transactional(func: Callable[P, R]) -> Callable[P, R]:
             db.session.rollback()
             raise
         return result
+
+    return wrapper
+
+
+def retry_once_on_clash(func: Callable[P, R]) -> Callable[P, R]:
+    """Run a @transactional use case again when a uniqueness rule stopped it.
+
+    Two saves of the same new row at the same moment (a double tap, a tablet resending after a timeout) both
+    see no row and both insert; the second breaks the unique constraint. Its transaction has been rolled back,
+    so running it once more sees the first one's row and updates it instead.
+    """
+
+    @functools.wraps(func)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return func(*args, **kwargs)
+        except IntegrityError:
+            return func(*args, **kwargs)
 
     return wrapper
 

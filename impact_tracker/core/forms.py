@@ -33,7 +33,7 @@ _COMPONENTS = {
 
 
 class BaseForm(FlaskForm):
-    """Every form: CSRF from Flask-WTF, and no silent whitespace."""
+    """Every form: CSRF from Flask-WTF, no silent whitespace, and no NUL characters (PostgreSQL text refuses them)."""
 
     class Meta:
         def bind_field(self, form, unbound_field, options):
@@ -44,7 +44,7 @@ class BaseForm(FlaskForm):
 
 
 def _strip(value):
-    return value.strip() if isinstance(value, str) else value
+    return value.replace("\x00", "").strip() if isinstance(value, str) else value
 
 
 def choices(pairs) -> list[SelectChoice]:

@@ -46,7 +46,7 @@ def parse_page_args(args, *, max_per_page: int) -> tuple[int, int]:
 
 
 def _positive_int(raw: str, name: str) -> int:
-    if not raw.isdigit() or int(raw) < 1:
+    if not raw.isdecimal() or int(raw) < 1:
         raise DomainError(f"{name} must be a whole number of 1 or more", field=name)
     return int(raw)
 

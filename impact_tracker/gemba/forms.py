@@ -187,7 +187,7 @@ class ActionForm(PiiCheckMixin, BaseForm):
     def to_input(self) -> ActionUpdate:
         version = str(self.version.data or "")
         return ActionUpdate(ActionStatus(self.status.data), self.fed_back_on.data, self.fed_back_how.data or "",
-                            int(version) if version.isdigit() else None)
+                            int(version) if version.isdecimal() else None)
 
 
 def action_form(action: WalkAction) -> ActionForm:

@@ -24,7 +24,7 @@ WALKS_PER_PAGE = 25
 @bp.route("")
 def index():
     page_number = request.args.get("page", "1")
-    page = paginate(queries.walks_query(current_user), int(page_number) if page_number.isdigit() else 1,
+    page = paginate(queries.walks_query(current_user), int(page_number) if page_number.isdecimal() else 1,
                     WALKS_PER_PAGE)
     return render_template("gemba/index.html", page=page, figures=queries.total_figures(current_user),
                            today=date.today(), can_record=_can_record())

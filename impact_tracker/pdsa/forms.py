@@ -73,7 +73,7 @@ class StageForm(BaseForm):
 
     def read_version(self) -> int | None:
         raw = str(self.version.data or "")
-        return int(raw) if raw.isdigit() else None
+        return int(raw) if raw.isdecimal() else None
 
     def pii_warnings(self) -> list[dict[str, str]]:
         """Warnings (linking to the field) for text that looks like patient data, the first time it is sent.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ...assessment.models import SelfAssessment
+from . import timestamp
 
 
 def _iso(value) -> str | None:
@@ -20,7 +21,7 @@ def assessment_to_dict(assessment: SelfAssessment, levels: dict[str, int | None]
         "period_end": _iso(assessment.period_end),
         "status": assessment.status.value,
         "shared_with_system": assessment.shared_with_system,
-        "finalised_at": _iso(assessment.finalised_at),
+        "finalised_at": timestamp(assessment.finalised_at),
         "framework": {"name": assessment.framework.name, "version": assessment.framework.version},
         "components": [{"component": component.slug.value, "name": component.name,
                         "level": levels.get(component.slug.value),
