@@ -6,12 +6,13 @@ FLASK := $(BIN)/flask --app impact_tracker
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: help run install assets migrate seed serve test lint bench clean
+.PHONY: help run install assets migrate seed serve test lint bench loadtest clean
 
 help:
 	@echo "make run    - set up everything and serve on http://$(HOST):$(PORT) (demo data on first run)"
 	@echo "make test   - the whole suite: lint, unit, services, views, API, migrations, browser, both engines"
 	@echo "make bench  - the benchmark; writes bench/results.json"
+	@echo "make loadtest - gunicorn under 40 signed-in users for 60 s on SQLite and PostgreSQL; writes loadtest/results.json"
 
 $(BIN)/activate: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -44,7 +45,7 @@ run: install assets seed
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
 lint: install
-	$(BIN)/ruff check impact_tracker tests bench migrations wsgi.py
+	$(BIN)/ruff check impact_tracker tests bench loadtest migrations wsgi.py
 	$(BIN)/bandit --quiet --recursive impact_tracker --severity-level medium
 
 test: install assets lint
@@ -52,6 +53,9 @@ test: install assets lint
 
 bench: install assets
 	$(BIN)/python -m bench $(BENCH_ARGS)
+
+loadtest: install assets
+	$(BIN)/python -m loadtest
 
 clean:
 	rm -rf $(VENV) node_modules static/vendor .pytest_cache test-results
