@@ -50,7 +50,9 @@ def organisation(code: str):
     form, filters = _filters(organisation)
     return render_template("portfolio/organisation.html", organisation=organisation, form=form,
                            page=services.organisation_page(current_user, organisation, filters),
-                           can_manage=can(current_user, Action.MANAGE_ORGANISATION, organisation),
+                           # The capability pages are about the user's own organisation only.
+                           can_manage=organisation == current_user.organisation
+                           and can(current_user, Action.MANAGE_ORGANISATION, organisation),
                            up=_up_link(organisation))
 
 
