@@ -1,7 +1,7 @@
 // IMPACT Tracker service worker: keeps the walk pages and their assets on the tablet so a walk can be
 // recorded with no connection. Walk pages are fetched from the network first and fall back to the copy kept
 // here; the assets are kept up to date the same way. Nothing outside the walk pages is answered from here.
-const VERSION = "v1";
+const VERSION = "v2";
 const ASSETS = `impact-gemba-assets-${VERSION}`;
 const PAGES = "impact-gemba-pages";
 const CAPTURE_PAGE = "/walks/new";

@@ -122,9 +122,39 @@ function problems(walk) {
   return found;
 }
 
+// Each message also goes beside its field, as the NHS.UK error pattern does for pages the server renders.
+function clearFieldErrors() {
+  for (const message of form.querySelectorAll("[data-gemba-error]")) message.remove();
+  for (const group of form.querySelectorAll(".nhsuk-form-group--error")) group.classList.remove("nhsuk-form-group--error");
+  for (const field of form.querySelectorAll(".nhsuk-input--error, .nhsuk-select--error, .nhsuk-textarea--error")) {
+    field.classList.remove("nhsuk-input--error", "nhsuk-select--error", "nhsuk-textarea--error");
+  }
+  for (const field of form.querySelectorAll("[aria-describedby]")) {
+    const describedBy = (field.getAttribute("aria-describedby") || "").split(" ").filter((id) => !id.endsWith("-error"));
+    if (describedBy.length) field.setAttribute("aria-describedby", describedBy.join(" ")); else field.removeAttribute("aria-describedby");
+  }
+}
+
+function showFieldError(target, message) {
+  const field = target instanceof RadioNodeList ? target[0] : target;
+  const group = field?.closest(".nhsuk-form-group");
+  if (!field || !group) return;
+  group.classList.add("nhsuk-form-group--error");
+  const kind = field.tagName === "SELECT" ? "select" : field.tagName === "TEXTAREA" ? "textarea" : "input";
+  field.classList.add(`nhsuk-${kind}--error`);
+  const error = element("span", { class: "nhsuk-error-message", id: `${field.id}-error`, "data-gemba-error": "" },
+    element("span", { class: "nhsuk-u-visually-hidden" }, "Error: "), message);
+  const choices = field.closest(".nhsuk-radios, .nhsuk-checkboxes");
+  (choices || field).before(error);
+  const described = choices ? choices.closest("fieldset") || field : field;
+  described.setAttribute("aria-describedby", [described.getAttribute("aria-describedby"), error.id].filter(Boolean).join(" "));
+}
+
 function showProblems(found) {
   document.getElementById("gemba-problems")?.remove();
+  clearFieldErrors();
   if (!found.length) return;
+  for (const [name, message] of found) showFieldError(form.elements[name], message);
   const box = element("div", { class: "nhsuk-error-summary", id: "gemba-problems", tabindex: "-1", role: "alert" });
   box.append(element("h2", { class: "nhsuk-error-summary__title" }, "There is a problem"));
   const list = element("ul", { class: "nhsuk-list nhsuk-error-summary__list" });

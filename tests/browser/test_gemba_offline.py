@@ -224,3 +224,29 @@ def test_signing_out_warns_about_unsent_walks_and_clears_the_tablet_after_sendin
     expect(page.get_by_role("button", name="Sign in")).to_be_visible()
     assert _stored_walks(page) == 0
     assert len(_walks_saying(live_app, observations)) == 1
+
+
+@pytest.mark.browser
+def test_a_walk_with_problems_shows_each_message_beside_its_field_and_sends_nothing(page: Page, live_app):
+    observations = "Problems first: fridge alarm again"
+    _sign_in(page)
+    page.goto("/walks/new")
+    page.get_by_label("What did you see?").fill(observations)
+    page.get_by_label("Concern 1", exact=True).fill("Drug fridge alarm keeps going off")
+    page.get_by_label("Action 1: what will be done").fill("Ask estates to check the drug fridge")
+    page.get_by_role("button", name="Save walk").click()
+    expect(page.locator("#gemba-problems")).to_contain_text("Choose a category for concern 1")
+    beside_category = page.locator(".nhsuk-form-group--error .nhsuk-error-message").filter(
+        has_text="Choose a category for concern 1")
+    expect(beside_category).to_be_visible()
+    expect(page.locator("#action_1_owner-error")).to_have_text("Error: Choose who will do action 1")
+    assert "action_1_owner-error" in page.locator("#action_1_owner").get_attribute("aria-describedby")
+    _fits_and_passes_axe(page)
+    assert _walks_saying(live_app, observations) == []
+    page.locator('input[name="concern_1_category"][value="equipment"]').check()
+    page.get_by_label("Action 1: who will do it").select_option(label="Grace Mensah")
+    page.get_by_label("Action 1: due by").fill((date.today() + timedelta(days=7)).isoformat())
+    page.get_by_role("button", name="Save walk").click()
+    expect(page.locator(".app-gemba-outbox__item .app-gemba-state").first).to_have_text("Sent")
+    expect(page.locator(".nhsuk-error-message")).to_have_count(0)
+    assert len(_walks_saying(live_app, observations)) == 1
