@@ -255,14 +255,6 @@ def preview_records(organisation: Organisation, text: str) -> RecordPreview:
     return preview
 
 
-def decode_upload(data: bytes) -> str:
-    """An uploaded file's text: UTF-8 (with or without a byte-order mark), else Windows-1252."""
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace")
-
-
 @dataclass(frozen=True)
 class _Lookups:
     """The organisation's tiers by lower-cased name and people by email, read once per upload."""

@@ -9,6 +9,7 @@ from ..core.errors import DomainError
 from ..core.forms import apply_domain_error, choices
 from ..core.pagination import paginate
 from ..core.permissions import Action, get_for_user_or_404, own_organisation_or_404
+from ..core.uploads import decode_text
 from ..orgs.models import Organisation
 from ..orgs.queries import unit_choices
 from . import queries, services
@@ -117,7 +118,7 @@ def records_upload():
         return _save_upload(organisation, ConfirmRecordsForm())
     form, preview = UploadRecordsForm(), None
     if form.validate_on_submit():
-        preview = services.preview_records(organisation, services.decode_upload(form.file.data.read()))
+        preview = services.preview_records(organisation, decode_text(form.file.data.read()))
         if preview.ok:
             confirm = ConfirmRecordsForm(formdata=None, data={"content": services.records_to_text(preview.rows)})
             return render_template("capability/upload_preview.html", form=confirm, preview=preview)

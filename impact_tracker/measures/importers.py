@@ -15,6 +15,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from ..core.uploads import decode_text
+
 MAX_ROWS = 10_000
 
 COLUMN_LABELS = {"period": "date", "value": "value", "numerator": "numerator", "denominator": "denominator"}
@@ -184,11 +186,8 @@ def _delimiter(lines: list[str]) -> str:
 
 
 def parse_csv(data: bytes, *, proportion: bool) -> ParseResult:
-    """Rows from an uploaded CSV file (UTF-8 with or without a byte-order mark, or Windows-1252)."""
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = data.decode("cp1252", errors="replace")
+    """Rows from an uploaded CSV file (UTF-8 with or without a byte-order mark, UTF-16 text, or Windows-1252)."""
+    text = decode_text(data)
     if "\x00" in text:
         return _whole_file("This file is not a CSV file. Save it from your spreadsheet as CSV, or upload the .xlsx.")
     return parse_text(text, proportion=proportion)

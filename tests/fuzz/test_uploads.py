@@ -56,7 +56,7 @@ def _measure_upload(proportion: bool) -> dict[str, tuple[str, bytes, str]]:
         "nul-bytes": ("data.csv", text.encode().replace(b",", b"\x00,"), "refused"),
         "truncated-xlsx": ("data.xlsx", workbook[: len(workbook) // 2], "refused"),
         "zip-not-xlsx": ("data.xlsx", _zip_of_nothing(), "refused"),
-        "utf-16": ("data.csv", text.encode("utf-16"), "refused"),
+        "utf-16": ("data.csv", text.encode("utf-16"), "preview"),  # Excel's "Unicode text"
         "windows-1252": ("data.csv", text.replace("Week", "Week £ é").encode("cp1252"), "preview"),
         "byte-order-mark": ("data.csv", text.encode("utf-8-sig"), "preview"),
         "xlsx": ("data.xlsx", workbook, "preview"),
@@ -80,7 +80,7 @@ def _records_upload(tier: str) -> dict[str, tuple[str, bytes, str]]:
         "unbalanced-quotes": ("records.csv", f'STAFF-0001,"{tier},QI,2026-01-05\r\n'.encode(), "refused"),
         "nul-bytes": ("records.csv", text.replace(",", "\x00,").encode(), "refused"),
         "carriage-returns-only": ("records.csv", text.replace("\r\n", "\r").encode(), "preview"),
-        "utf-16": ("records.csv", text.encode("utf-16"), "refused"),
+        "utf-16": ("records.csv", text.encode("utf-16"), "preview"),
         "windows-1252": ("records.csv", text.encode("cp1252"), "preview"),
         "byte-order-mark": ("records.csv", text.encode("utf-8-sig"), "preview"),
     }

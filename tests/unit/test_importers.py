@@ -233,3 +233,12 @@ def test_excel_text_dates_and_title_rows_are_handled():
 def test_rows_written_back_as_text_read_to_the_same_values():
     rows = parse_text("Apr-24,42,59\nMay-24,0.1,3\n", proportion=True).rows
     assert parse_text(to_text(rows, proportion=True), proportion=True).rows == rows
+
+
+def test_excels_unicode_text_export_is_read_as_tab_separated_utf16():
+    from impact_tracker.measures.importers import parse_csv
+
+    data = "Week\tFalls\r\n05/01/2026\t3\r\n12/01/2026\t4\r\n".encode("utf-16")
+    result = parse_csv(data, proportion=False)
+    assert not result.errors
+    assert [(row.period.isoformat(), row.value) for row in result.rows] == [("2026-01-05", 3.0), ("2026-01-12", 4.0)]
