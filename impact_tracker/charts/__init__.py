@@ -6,6 +6,7 @@ inputs so that a repeat view costs nothing.
 """
 
 from .cache import ChartCache, cache_key
+from .drawing import render_chart
 from .figure import Annotation, PointNote, inline_svg
 from .icons import ASSURANCE_LABELS, VARIATION_LABELS, assurance_icon, variation_icon
 from .run_chart import render_run_chart
@@ -22,6 +23,7 @@ __all__ = [
     "assurance_icon",
     "cache_key",
     "inline_svg",
+    "render_chart",
     "render_run_chart",
     "render_spc_chart",
     "variation_icon",

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import multiprocessing
 import os
 import tempfile
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
 from pathlib import Path
 
 from .style import RENDERER_VERSION
@@ -46,35 +47,56 @@ class ChartCache:
                 self._remember(key, found)
         return found
 
-    def render_soon(self, key: str, render: Callable[[], bytes]) -> None:
-        """Render ``key`` in the background unless it is cached or already being drawn.
+    def render_soon(self, key: str, function: Callable[..., bytes], *args, **kwargs) -> None:
+        """Draw ``key`` as ``function(*args, **kwargs)`` in the background unless it is cached or being drawn.
 
-        Charts cost about 100 ms each, so they are drawn when their data change, by one worker thread (created
-        on first use, so after a server forks), and a page view later finds them ready.
+        Charts cost about 100 ms each, so they are drawn when their data change, and a page view later finds
+        them ready. They are drawn in a separate process (started on first use, so after a server forks), so
+        that drawing never holds up the requests this process is serving; ``function`` and its arguments must
+        therefore be picklable (a module-level function and plain data).
         """
         with self._lock:
             if key in self._items or key in self._in_flight:
                 return
-            if self._worker is None:
-                self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="chart-render")
-            self._in_flight[key] = self._worker.submit(self._render_in_background, key, render)
+            future = self._executor().submit(function, *args, **kwargs)
+            self._in_flight[key] = future
+        future.add_done_callback(lambda done: self._finished(key, done))
 
     def wait(self) -> None:
-        """Block until every background render has finished (for tests and the benchmark)."""
+        """Block until every background drawing has finished and been stored (for tests and the benchmark)."""
         with self._lock:
-            pending = list(self._in_flight.values())
-        for future in pending:
-            future.result()
+            pending = list(self._in_flight.items())
+        for key, future in pending:
+            future.exception()
+            self._finished(key, future)
 
-    def _render_in_background(self, key: str, render: Callable[[], bytes]) -> None:
-        try:
-            if self._from_disk(key) is None:
-                self.get_or_render(key, render)
-        except Exception:  # a failed background render only means the view draws it instead
-            log.exception("background chart render failed")
-        finally:
-            with self._lock:
-                self._in_flight.pop(key, None)
+    def close(self) -> None:
+        """Stop the background drawing process (after finishing what it was given)."""
+        with self._lock:
+            worker, self._worker = self._worker, None
+        if worker is not None:
+            worker.shutdown(wait=True)
+
+    def _executor(self) -> Executor:
+        if self._worker is None:
+            try:
+                self._worker = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+            except (OSError, NotImplementedError):  # no processes allowed here: a thread still keeps it off the page
+                self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="chart-render")
+        return self._worker
+
+    def _finished(self, key: str, future: Future) -> None:
+        """Keep a drawing that succeeded; a failed one only means the next view draws it instead."""
+        with self._lock:
+            if self._in_flight.get(key) is not future:
+                return  # already stored (wait and the callback both call this)
+            del self._in_flight[key]
+        if future.cancelled() or future.exception() is not None:
+            log.error("background chart drawing failed: %r", None if future.cancelled() else future.exception())
+            return
+        data = future.result()
+        self._to_disk(key, data)
+        self._remember(key, data)
 
     def get_or_render(self, key: str, render: Callable[[], bytes]) -> bytes:
         """The bytes cached under ``key``, or ``render()``'s result, which is then cached."""

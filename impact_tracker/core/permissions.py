@@ -8,7 +8,6 @@ only ways views and queries reach such objects, so another organisation's object
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from enum import StrEnum
 from typing import Any, Protocol, TypeVar
 
@@ -87,16 +86,25 @@ def is_org_member(user, organisation) -> bool:
 
 def can_view_org(user, organisation) -> bool:
     """Whether the user may see the organisation and what it owns."""
-    if user is None or not getattr(user, "is_authenticated", False) or organisation is None:
+    if organisation is None:
+        return False
+    region_id = organisation.system.region_id if organisation.system is not None else None
+    return can_view_place(user, organisation.id, organisation.system_id, region_id)
+
+
+def can_view_place(user, organisation_id: int, system_id: int | None, region_id: int | None) -> bool:
+    """can_view_org from the organisation's place alone (its id, system and region), for a hot path that read
+    them in the same query as the record and so need not load the organisation."""
+    if user is None or not getattr(user, "is_authenticated", False):
         return False
     role = role_of(user)
     if role is Role.NATIONAL_ADMIN:
         return True
     if role is Role.REGION_VIEWER:
-        return organisation.system is not None and organisation.system.region_id == user.region_id
+        return region_id is not None and region_id == user.region_id
     if role is Role.SYSTEM_VIEWER:
-        return organisation.system_id is not None and organisation.system_id == user.system_id
-    return is_org_member(user, organisation)
+        return system_id is not None and system_id == user.system_id
+    return user.organisation_id == organisation_id
 
 
 def can(user, action: Action, organisation) -> bool:
@@ -123,15 +131,13 @@ def assignable_roles(actor) -> list[Role]:
 T = TypeVar("T")
 
 
-def get_for_user_or_404(model: type[T], obj_id: int, user, action: Action = Action.VIEW, *,
-                        options: Sequence = ()) -> T:
+def get_for_user_or_404(model: type[T], obj_id: int, user, action: Action = Action.VIEW) -> T:
     """Load one organisation-owned object for `user`.
 
     Raises NotFound when it does not exist or belongs to an organisation the user cannot see (so ids are
-    never confirmed), and PermissionDenied when the user can see it but may not do `action`. `options`
-    (loader options) let a hot path load the object and its organisation in one query.
+    never confirmed), and PermissionDenied when the user can see it but may not do `action`.
     """
-    obj = db.session.get(model, obj_id, options=options)
+    obj = db.session.get(model, obj_id)
     if obj is None or not can_view_org(user, obj.organisation):
         raise NotFound(f"{model.__name__} {obj_id}")
     if not can(user, action, obj.organisation):

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
-from sqlalchemy import Select, case, exists, func, select
+from sqlalchemy import Row, Select, case, exists, extract, func, select
 from sqlalchemy.orm import selectinload
 
 from ..capability import queries as capability
@@ -18,7 +18,7 @@ from ..core.impact import ImpactComponent
 from ..core.mixins import utcnow
 from ..core.permissions import visible_org_clause
 from ..extensions import db
-from ..measures.models import DataPoint, Measure
+from ..measures.models import DataPoint, Measure, MeasureSummary
 from ..orgs.models import Organisation, OrgType, Region, System
 from ..pdsa.models import PDSACycle
 from ..projects.models import ProgressScore, Project, ProjectComponent, ProjectStatus, TeamMember
@@ -234,16 +234,14 @@ def score_distribution(organisation: Organisation, filters: Filters) -> list[tup
 
 
 def cycles_by_month(organisation: Organisation, filters: Filters, today: date | None = None) -> list[tuple[date, int]]:
-    """Cycles started in each of the last 12 months, oldest first, from one query."""
-    first = _months_ago(today or date.today(), 12)
+    """Cycles started in each of the last 12 months, oldest first, from one query grouped by month."""
     starts = [_months_ago(today or date.today(), 12 - index) for index in range(12)]
-    ends = [*starts[1:], date(9999, 12, 31)]
-    columns = [func.sum(case(((PDSACycle.start >= start) & (PDSACycle.start < end), 1), else_=0))
-               for start, end in zip(starts, ends, strict=True)]
-    query = select(*columns).where(PDSACycle.project_id.in_(scoped_projects([organisation.id], filters)),
-                                   PDSACycle.start >= first)
-    counts = db.session.execute(query).one()
-    return [(start, int(count or 0)) for start, count in zip(starts, counts, strict=True)]
+    year, month = extract("year", PDSACycle.start), extract("month", PDSACycle.start)
+    query = (select(year, month, func.count())
+             .where(PDSACycle.project_id.in_(scoped_projects([organisation.id], filters)), PDSACycle.start >= starts[0])
+             .group_by(year, month))
+    counts = {(int(y), int(m)): count for y, m, count in db.session.execute(query)}
+    return [(start, counts.get((start.year, start.month), 0)) for start in starts]
 
 
 def stalled_projects(organisation: Organisation, filters: Filters) -> list[Project]:
@@ -253,12 +251,18 @@ def stalled_projects(organisation: Organisation, filters: Filters) -> list[Proje
     return list(db.session.scalars(query))
 
 
-def open_project_measures(organisation: Organisation, filters: Filters) -> list[tuple[Measure, str]]:
-    """Every measure of the organisation's open projects with its project's title, by project and name."""
-    query = (select(Measure, Project.title).join(Project, Measure.project_id == Project.id)
+def measure_tile_rows(organisation: Organisation, filters: Filters) -> list[Row]:
+    """Every measure of the organisation's open projects, by project and name, with its stored latest analysis:
+    (measure_id, name, project_title, then MeasureSummary's status, points, latest_period, variation_icon,
+    assurance, run_signal and chart_key, all None for a measure not yet summarised). One query."""
+    summary = MeasureSummary
+    query = (select(Measure.id, Measure.name, Project.title, summary.status, summary.points, summary.latest_period,
+                    summary.variation_icon, summary.assurance, summary.run_signal, summary.chart_key)
+             .join(Project, Measure.project_id == Project.id)
+             .outerjoin(summary, summary.measure_id == Measure.id)
              .where(Project.id.in_(scoped_projects([organisation.id], filters)), Project.status.in_(OPEN_STATUSES))
              .order_by(Project.title, Measure.name, Measure.id))
-    return [(measure, title) for measure, title in db.session.execute(query)]
+    return list(db.session.execute(query))
 
 
 def organisation_by_code(code: str) -> Organisation | None:

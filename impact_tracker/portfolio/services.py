@@ -19,7 +19,7 @@ from ..core.errors import NotFound
 from ..core.impact import ImpactComponent
 from ..core.permissions import Role, can_view_org, role_of
 from ..gemba.queries import WalkFigures, walk_figures
-from ..measures.models import Measure, SummaryStatus
+from ..measures.models import SummaryStatus
 from ..measures.services.summary import Latest, latest_for
 from ..orgs.models import ORG_TYPE_LABELS, Organisation, Region, System
 from ..orgs.queries import get_region_by_code, get_system_by_code
@@ -302,14 +302,15 @@ class Tile:
     assurance: str
 
 
-def measure_tiles(measures: list[tuple[Measure, str]]) -> list[Tile]:
-    """A tile per measure from its stored latest analysis (XmR with Making Data Count rules, or run chart)."""
-    latest = latest_for([measure for measure, _ in measures])
-    return [_tile(measure, title, latest[measure.id]) for measure, title in measures]
+def measure_tiles(rows: list[Row]) -> list[Tile]:
+    """A tile per measure from its stored latest analysis (XmR with Making Data Count rules, or run chart);
+    a measure not yet summarised is worked out now (see measures.services.summary.latest_for)."""
+    missing = latest_for([row.id for row in rows if row.status is None])
+    return [_tile(row.id, row.name, row.title, missing.get(row.id) or Latest(*row[3:])) for row in rows]
 
 
-def _tile(measure: Measure, project_title: str, latest: Latest) -> Tile:
-    base = {"measure_id": measure.id, "name": measure.name, "project_title": project_title}
+def _tile(measure_id: int, name: str, project_title: str, latest: Latest) -> Tile:
+    base = {"measure_id": measure_id, "name": name, "project_title": project_title}
     if latest.status is SummaryStatus.TOO_FEW_POINTS:
         return Tile(**base, variation="Not enough data yet", colour="none", assurance="")
     if latest.status is SummaryStatus.UNUSABLE:
@@ -389,7 +390,7 @@ def organisation_page(user, organisation: Organisation, filters: Filters) -> Org
         scores=queries.score_distribution(organisation, filters),
         stalled=queries.stalled_projects(organisation, filters),
         cycles_by_month=queries.cycles_by_month(organisation, filters),
-        tiles=measure_tiles(queries.open_project_measures(organisation, filters)), tiers=tiers,
+        tiles=measure_tiles(queries.measure_tile_rows(organisation, filters)), tiers=tiers,
         posts=capability.posts(organisation),
         levels=shared_component_levels([organisation.id], include_private_for=user.organisation_id).get(
             organisation.id),

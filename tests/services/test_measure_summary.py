@@ -102,27 +102,33 @@ def test_a_measure_without_a_stored_summary_is_worked_out_without_saving(project
     measure = factories.make_measure(project, values=SHIFTED, improvement_direction=Direction.INCREASE)
     db.session.execute(delete(MeasureSummary))
     db.session.commit()
-    latest = latest_for([measure])[measure.id]
+    latest = latest_for([measure.id])[measure.id]
     assert (latest.status, latest.variation_icon) == (SummaryStatus.ANALYSED, "improvement_high")
     assert db.session.query(MeasureSummary).count() == 0
 
 
 def test_charts_are_drawn_in_the_background_when_data_change(app, project, member, monkeypatch):
     app.config["IMPACT_DRAW_CHARTS_ON_WRITE"] = True
-    measure = factories.make_measure(project, values=[5, 6, 5, 7, 6])
     cache = chart_service._cache()
-    cache.wait()
+    try:
+        measure = factories.make_measure(project, values=[5, 6, 5, 7, 6])
+        cache.wait()
+    finally:
+        cache.close()
     key = summary_of(measure).chart_key
     drawn = cache.get(chart_service.image_key(key, "svg"))
     assert drawn is not None and drawn.lstrip().startswith(b"<?xml")
+    assert drawn == chart_service._draw(chart_service.analyse_measure(measure), "svg")  # the same picture
 
     def no_drawing(*_args, **_kwargs):
         raise AssertionError("the chart should have been drawn when the data changed")
 
     monkeypatch.setattr(chart_service, "_draw", no_drawing)
-    from impact_tracker.measures.services.summary import chart_for_view
+    from impact_tracker.measures.services.summary import stored_chart
 
-    assert chart_for_view(measure, "svg") == drawn
+    found = stored_chart(measure.id, "svg", member)
+    assert (found.data, found.filename) == (drawn, chart_service.chart_filename(measure.name, "svg"))
+    assert stored_chart(measure.id, "png", member) is None  # only the SVG the page shows is drawn ahead
 
 
 @pytest.mark.parametrize("how", ["one point", "import"])

@@ -7,6 +7,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
+from sqlalchemy import delete
 
 from impact_tracker.assessment import services as assessment
 from impact_tracker.capability import services as capability
@@ -14,7 +15,7 @@ from impact_tracker.core.errors import NotFound
 from impact_tracker.core.mixins import utcnow
 from impact_tracker.core.permissions import Role
 from impact_tracker.extensions import db
-from impact_tracker.measures.models import ChartType, Direction
+from impact_tracker.measures.models import ChartType, Direction, MeasureSummary
 from impact_tracker.orgs.models import OrgType
 from impact_tracker.portfolio import queries, services
 from impact_tracker.portfolio.queries import Filters
@@ -152,16 +153,25 @@ class TestMeasureTiles:
                                improvement_direction=Direction.INCREASE, target=5.0)
         factories.make_measure(lively, name="Run", values=[5, 6, 5, 6, 5, 6], chart=ChartType.RUN)
         factories.make_measure(lively, name="New", values=[3])
-        tiles = {tile.name: tile for tile in services.measure_tiles(queries.open_project_measures(org, Filters()))}
+        tiles = {tile.name: tile for tile in services.measure_tiles(queries.measure_tile_rows(org, Filters()))}
         assert (tiles["Shifted"].variation, tiles["Shifted"].colour) == ("Improvement (higher)", "improvement")
         assert tiles["Shifted"].assurance == "Target met consistently"
         assert tiles["Run"].variation == "Run chart: no signal"
         assert tiles["New"].variation == "Not enough data yet"
 
+    def test_a_measure_not_yet_summarised_gets_its_tile_worked_out(self, org, portfolio):
+        factories.make_measure(portfolio["lively"], name="Loaded by SQL",
+                               values=[10, 11, 9, 10, 11, 10, 9, 10] + [20] * 8,
+                               improvement_direction=Direction.INCREASE)
+        db.session.execute(delete(MeasureSummary))
+        db.session.commit()
+        tile = services.measure_tiles(queries.measure_tile_rows(org, Filters()))[0]
+        assert (tile.name, tile.variation, tile.colour) == ("Loaded by SQL", "Improvement (higher)", "improvement")
+
     def test_proportions_are_analysed_as_percentages(self, org, portfolio):
         factories.make_measure(portfolio["lively"], name="Share", proportions=[(5, 10)] * 8 + [(9, 10)] * 8,
                                improvement_direction=Direction.DECREASE)
-        tile = services.measure_tiles(queries.open_project_measures(org, Filters()))[0]
+        tile = services.measure_tiles(queries.measure_tile_rows(org, Filters()))[0]
         assert (tile.variation, tile.colour) == ("Concern (higher)", "concern")
 
 

@@ -80,7 +80,7 @@ def test_the_organisation_page_queries_use_an_index_on_the_large_tables(busy, or
         queries.stalled_projects(org, Filters())
         queries.cycles_by_month(org, Filters())
         queries.score_distribution(org, Filters())
-        queries.open_project_measures(org, Filters())
+        queries.measure_tile_rows(org, Filters())
 
     statements = statements_of(organisation_page)
     assert len(statements) >= 4

@@ -128,3 +128,40 @@ def test_charts_appear_only_on_measure_pages(client, login_as, member, project, 
     assert response.status_code == 200
     assert "app-chart-image" not in response.get_data(as_text=True)
     assert "Reduce falls on Ward 7" in page_text(response)
+
+
+def test_a_chart_drawn_ahead_is_sent_as_is_to_its_organisation_and_to_no_one_else(client, login_as, member, measure,
+                                                                                  other_org, monkeypatch):
+    from impact_tracker.measures.services import charts as chart_service
+
+    ahead = chart_service.chart_image(chart_service.analyse_measure(measure), "svg")  # as the background would
+
+    def no_drawing(*_args, **_kwargs):
+        raise AssertionError("a chart drawn ahead must not be drawn again")
+
+    monkeypatch.setattr(chart_service, "_draw", no_drawing)
+    login_as(member)
+    response = client.get(url_for("measures.chart_svg", measure_id=measure.id))
+    assert response.status_code == 200 and response.data == ahead
+    assert response.headers["Cache-Control"] == "no-cache"
+    client.post("/sign-out")
+    login_as(make_user(other_org, Role.IMPROVEMENT_LEAD))
+    assert client.get(url_for("measures.chart_svg", measure_id=measure.id)).status_code == 404
+
+
+@pytest.mark.parametrize(("role", "place", "status"), [
+    (Role.SYSTEM_VIEWER, "own", 200), (Role.SYSTEM_VIEWER, "elsewhere", 404),
+    (Role.REGION_VIEWER, "own", 200), (Role.REGION_VIEWER, "elsewhere", 404), (Role.NATIONAL_ADMIN, None, 200),
+])
+def test_a_chart_drawn_ahead_follows_the_viewers_scope(client, login_as, measure, org, role, place, status):
+    from impact_tracker.measures.services import charts as chart_service
+
+    from ..factories import make_region, make_system
+
+    chart_service.chart_image(chart_service.analyse_measure(measure), "svg")  # drawn ahead
+    elsewhere = make_system(region=make_region())
+    scope = {Role.SYSTEM_VIEWER: {"system": org.system if place == "own" else elsewhere},
+             Role.REGION_VIEWER: {"region": org.system.region if place == "own" else elsewhere.region},
+             Role.NATIONAL_ADMIN: {}}[role]
+    login_as(make_user(None, role, **scope))
+    assert client.get(url_for("measures.chart_svg", measure_id=measure.id)).status_code == status

@@ -181,7 +181,8 @@ def chart_image(analysis: MeasureAnalysis, fmt: str) -> bytes:
 
 def render_soon(analysis: MeasureAnalysis) -> None:
     """Draw the chart's SVG in the background, so the next page view finds it in the cache."""
-    _cache().render_soon(image_key(chart_key(analysis), "svg"), lambda: _draw(analysis, "svg"))
+    _cache().render_soon(image_key(chart_key(analysis), "svg"), charts.render_chart, analysis.dates,
+                         analysis.result, target=analysis.target, **_drawing_options(analysis, "svg"))
 
 
 def cached_chart(key: str, fmt: str) -> bytes | None:
@@ -199,9 +200,9 @@ def measure_chart(measure: Measure, fmt: str) -> bytes | None:
     return None if analysis is None else chart_image(analysis, fmt)
 
 
-def chart_filename(measure: Measure, fmt: str) -> str:
+def chart_filename(name: str, fmt: str) -> str:
     """A download name from the measure's name, e.g. 'falls-per-1-000-bed-days-chart.png'."""
-    slug = re.sub(r"[^a-z0-9]+", "-", measure.name.lower()).strip("-")[:60] or "measure"
+    slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:60] or "measure"
     return f"{slug}-chart.{fmt}"
 
 
@@ -308,11 +309,13 @@ def _notes(points: list[DataPoint], values: tuple[float, ...]) -> tuple[charts.P
 
 def _draw(analysis: MeasureAnalysis, fmt: str) -> bytes:
     """Render the picture (the slow part the cache saves)."""
-    common = {"annotations": analysis.cycles, "rebase_reasons": [note.label for note in analysis.rebases],
-              "notes": analysis.notes, "unit": analysis.unit, "fmt": fmt}
-    if isinstance(analysis.result, RunChart):
-        return charts.render_run_chart(analysis.dates, analysis.result, target=analysis.target, **common)
-    return charts.render_spc_chart(analysis.dates, analysis.result, **common)
+    return charts.render_chart(analysis.dates, analysis.result, target=analysis.target,
+                               **_drawing_options(analysis, fmt))
+
+
+def _drawing_options(analysis: MeasureAnalysis, fmt: str) -> dict:
+    return {"annotations": analysis.cycles, "rebase_reasons": [note.label for note in analysis.rebases],
+            "notes": analysis.notes, "unit": analysis.unit, "fmt": fmt}
 
 
 def _cache() -> charts.ChartCache:

@@ -8,16 +8,18 @@ the charts are drawn in the background. Bulk writes that bypass the ORM's unit o
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
 from flask import current_app, has_app_context
-from sqlalchemy import event, select
-from sqlalchemy.orm import Session, joinedload, selectinload
+from sqlalchemy import bindparam, event, select
+from sqlalchemy.orm import Session, selectinload
 
 from ...analysis import RunChart
 from ...core.errors import DomainError
+from ...core.permissions import can_view_place
 from ...extensions import db
 from ...pdsa.models import PDSACycle
 from ...projects.models import Project
@@ -26,6 +28,7 @@ from .charts import (
     MeasureAnalysis,
     analyse_measure,
     cached_chart,
+    chart_filename,
     chart_key,
     cycle_annotations_by_project,
     measure_chart,
@@ -169,10 +172,9 @@ def _store(session: Session, measure: Measure, latest: Latest) -> None:
         session.add(summary)
 
 
-def latest_for(measures: list[Measure]) -> dict[int, Latest]:
+def latest_for(ids: list[int]) -> dict[int, Latest]:
     """Each measure's latest state: the stored summary, or (for one never summarised, such as data loaded
     before summaries existed) worked out now without saving. One query when every summary is stored."""
-    ids = [measure.id for measure in measures]
     stored = {row.measure_id: _from_row(row) for row in db.session.scalars(
         select(MeasureSummary).where(MeasureSummary.measure_id.in_(ids)))} if ids else {}
     missing = [measure_id for measure_id in ids if measure_id not in stored]
@@ -198,12 +200,40 @@ def refresh_all(batch: int = 500) -> int:
     return len(ids)
 
 
-# How a chart view loads a measure: with its project, organisation and summary, in one query.
-CHART_VIEW_LOAD = (joinedload(Measure.project).joinedload(Project.organisation), joinedload(Measure.summary))
+@dataclass(frozen=True)
+class StoredChart:
+    """A chart's bytes and the name it downloads as."""
+
+    data: bytes
+    filename: str
 
 
-def chart_for_view(measure: Measure, fmt: str) -> bytes | None:
-    """The measure's chart: drawn when its data changed, so usually one cache lookup; drawn now otherwise
-    (None when there is nothing to draw)."""
-    key = measure.summary.chart_key if measure.summary is not None else ""
-    return cached_chart(key, fmt) or measure_chart(measure, fmt)
+@functools.cache
+def _stored_chart_query():
+    """Built once: a repeat chart view is the app's hottest path, and building a statement costs more than
+    running this one."""
+    organisation, system = db.metadata.tables["organisation"], db.metadata.tables["system"]
+    return (select(Measure.name, MeasureSummary.chart_key, Project.organisation_id, organisation.c.system_id,
+                   system.c.region_id)
+            .join(Project, Measure.project_id == Project.id)
+            .join(MeasureSummary, MeasureSummary.measure_id == Measure.id)
+            .join(organisation, organisation.c.id == Project.organisation_id)
+            .outerjoin(system, system.c.id == organisation.c.system_id)
+            .where(Measure.id == bindparam("measure_id")))
+
+
+def stored_chart(measure_id: int, fmt: str, user) -> StoredChart | None:
+    """The measure's chart as drawn when its data last changed: one query (with the organisation's place, for
+    the permission check) and one cache lookup, with no ORM objects. None when it has not been drawn yet or the
+    user may not see it; the caller then loads the measure the usual way, which answers 404 or draws it."""
+    row = db.session.execute(_stored_chart_query(), {"measure_id": measure_id}).first()
+    if row is None or not can_view_place(user, row.organisation_id, row.system_id, row.region_id):
+        return None
+    data = cached_chart(row.chart_key, fmt)
+    return StoredChart(data, chart_filename(row.name, fmt)) if data else None
+
+
+def drawn_chart(measure: Measure, fmt: str) -> StoredChart | None:
+    """The measure's chart worked out and drawn now (None when there is nothing to draw)."""
+    data = measure_chart(measure, fmt)
+    return StoredChart(data, chart_filename(measure.name, fmt)) if data else None

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from io import BytesIO
-
-from flask import Response, abort, send_file
+from flask import Response, abort
 from flask_login import current_user
 
 from ...core.permissions import get_for_user_or_404
 from ..models import Measure
-from ..services.charts import chart_filename
-from ..services.summary import CHART_VIEW_LOAD, chart_for_view
+from ..services.summary import StoredChart, drawn_chart, stored_chart
 from .blueprint import bp
 
 
@@ -27,10 +24,18 @@ def chart_png(measure_id: int):
 
 
 def _image(measure_id: int, fmt: str, *, mimetype: str) -> Response:
-    """Load and authorise the measure, then send its chart in ``fmt``."""
-    measure = get_for_user_or_404(Measure, measure_id, current_user, options=CHART_VIEW_LOAD)
-    data = chart_for_view(measure, fmt)
-    if data is None:
+    """The chart drawn when the data changed if there is one; else load, authorise and draw it now."""
+    chart = stored_chart(measure_id, fmt, current_user)
+    if chart is None:
+        chart = drawn_chart(get_for_user_or_404(Measure, measure_id, current_user), fmt)
+    if chart is None:
         abort(404)
-    return send_file(BytesIO(data), mimetype=mimetype, as_attachment=fmt == "png",
-                     download_name=chart_filename(measure, fmt), max_age=0)
+    return _send(chart, fmt, mimetype)
+
+
+def _send(chart: StoredChart, fmt: str, mimetype: str) -> Response:
+    response = Response(chart.data, mimetype=mimetype)
+    response.headers["Cache-Control"] = "no-cache"  # the picture changes with the data: always ask again
+    if fmt == "png":
+        response.headers["Content-Disposition"] = f'attachment; filename="{chart.filename}"'
+    return response
