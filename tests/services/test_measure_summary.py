@@ -111,7 +111,8 @@ def test_charts_are_drawn_in_the_background_when_data_change(app, project, membe
     app.config["IMPACT_DRAW_CHARTS_ON_WRITE"] = True
     cache = chart_service._cache()
     try:
-        measure = factories.make_measure(project, values=[5, 6, 5, 7, 6])
+        with app.test_request_context():  # as a person's save is
+            measure = factories.make_measure(project, values=[5, 6, 5, 7, 6])
         cache.wait()
     finally:
         cache.close()
@@ -129,6 +130,14 @@ def test_charts_are_drawn_in_the_background_when_data_change(app, project, membe
     found = stored_chart(measure.id, "svg", member)
     assert (found.data, found.filename) == (drawn, chart_service.chart_filename(measure.name, "svg"))
     assert stored_chart(measure.id, "png", member) is None  # only the SVG the page shows is drawn ahead
+
+
+def test_a_command_line_change_leaves_its_charts_to_be_drawn_when_first_viewed(app, project):
+    app.config["IMPACT_DRAW_CHARTS_ON_WRITE"] = True
+    measure = factories.make_measure(project, values=[5, 6, 5, 7, 6])  # no request: a command or a bulk load
+    cache = chart_service._cache()
+    assert cache._worker is None  # no drawing process was started
+    assert cache.get(chart_service.image_key(summary_of(measure).chart_key, "svg")) is None
 
 
 @pytest.mark.parametrize("how", ["one point", "import"])

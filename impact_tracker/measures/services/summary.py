@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from flask import current_app, has_app_context
+from flask import current_app, has_request_context
 from sqlalchemy import bindparam, event, select
 from sqlalchemy.orm import Session, selectinload
 
@@ -95,7 +95,9 @@ def _after_commit(session: Session) -> None:
     analyses = session.info.pop(TO_DRAW, [])
     session.info.pop(STALE_MEASURES, None)  # only the summaries themselves were flushed since before_commit
     session.info.pop(STALE_PROJECTS, None)
-    if analyses and has_app_context() and current_app.config.get("IMPACT_DRAW_CHARTS_ON_WRITE", True):
+    # Only for changes made by a request: a command loading thousands of measures leaves them to be drawn
+    # when first viewed rather than keeping a drawing process busy (and the command waiting) for minutes.
+    if analyses and has_request_context() and current_app.config.get("IMPACT_DRAW_CHARTS_ON_WRITE", True):
         for analysis in analyses:
             render_soon(analysis)
 
