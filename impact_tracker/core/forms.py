@@ -61,6 +61,39 @@ def apply_domain_error(form: FlaskForm, err: DomainError) -> None:
         form.form_errors.append(err.message)
 
 
+@dataclass(frozen=True)
+class ConflictRow:
+    """One field two people saved differently: what is saved now, and what this person entered."""
+
+    label: str
+    saved: str
+    yours: str
+
+
+def show_conflict(form: FlaskForm, saved: FlaskForm, message: str) -> None:
+    """Someone else saved the record first: say so, list each field where their version and this person's
+    differ (the form keeps this person's entries), and take the new version, so that saving again keeps theirs
+    knowingly rather than by accident. `saved` is the same form filled from the record as it is saved now."""
+    form.form_errors.append(message)
+    form.conflict_rows = [ConflictRow(str(field.label.text), _shown(saved[field.name]), _shown(field))
+                          for field in form if _compared(field) and _shown(saved[field.name]) != _shown(field)]
+    if "version" in form:
+        form["version"].data = saved["version"].data
+
+
+def _compared(field: Field) -> bool:
+    return field.type not in ("HiddenField", "CSRFTokenField", "SubmitField") and field.name != "no_pii"
+
+
+def _shown(field: Field) -> str:
+    """A field's value as a person would read it (choices by their label)."""
+    data = field.data
+    if hasattr(field, "iter_choices"):
+        labels = [label for value, label, selected, *_ in field.iter_choices() if selected]
+        return ", ".join(str(label) for label in labels)
+    return "" if data is None else str(data).strip()
+
+
 def form_error_list(form: FlaskForm) -> list[dict[str, str]]:
     """The error summary's list: each message links to its field."""
     items = [{"text": message, "href": "#main-form"} for message in form.form_errors]

@@ -14,7 +14,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from ..core.errors import DomainError, NotFound, VersionConflict
-from ..core.forms import apply_domain_error, choices
+from ..core.forms import apply_domain_error, choices, show_conflict
 from ..core.pagination import paginate
 from ..core.permissions import Action, can, get_for_user_or_404, own_organisation_or_404
 from ..orgs.queries import unit_choices
@@ -124,22 +124,28 @@ def detail(project_id: int):
 @bp.route("/<int:project_id>/edit", methods=["GET", "POST"])
 def edit(project_id: int):
     project = _editable(project_id)
-    form = ProjectForm(obj=project, data={"components": [c.value for c in project.components],
-                                          "unit_id": str(project.unit_id or ""), "version": project.version})
-    form.unit_id.choices = choices(unit_choices(project.organisation, blank="Whole organisation"))
+    form = _project_form(project)
     if form.validate_on_submit():
         try:
             services.update_project(project, form.to_input(), actor=current_user)
         except DomainError as err:
             apply_domain_error(form, err)
         except VersionConflict:
-            form.version.data = str(project.version)
-            form.form_errors.append("Someone else saved this project while you were editing it. Check the page "
-                                    "in another tab, then save again to keep your version.")
+            show_conflict(form, _project_form(project, as_saved=True), "Someone else saved this project while you "
+                          "were editing it. Both versions are shown below; save again to keep yours.")
         else:
             flash("Project updated.", "success")
             return redirect(url_for("projects.detail", project_id=project.id))
     return render_template("projects/form.html", form=form, project=project)
+
+
+def _project_form(project: Project, *, as_saved: bool = False) -> ProjectForm:
+    """The edit form: what was posted over the project's values, or (`as_saved`) the project as saved now."""
+    extra = {"formdata": None} if as_saved else {}
+    form = ProjectForm(obj=project, data={"components": [c.value for c in project.components],
+                                          "unit_id": str(project.unit_id or ""), "version": project.version}, **extra)
+    form.unit_id.choices = choices(unit_choices(project.organisation, blank="Whole organisation"))
+    return form
 
 
 def _team_form(project: Project) -> TeamMemberForm:

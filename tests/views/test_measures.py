@@ -129,6 +129,13 @@ class TestEditMeasure:
                              measure_id=measure.id)
         assert "Someone else changed this measure" in page_text(response)
         assert _measures()[0].name == "Falls"
+        rows = {row.th.get_text(strip=True): [cell.get_text(strip=True) for cell in row.find_all("td")]
+                for row in _soup(response).select("table.app-conflict tbody tr")}
+        assert ["Falls", "New"] in rows.values()  # each field that differs: saved now, then yours
+        assert _soup(response).find("input", {"name": "version"})["value"] == str(measure.version)
+        post_form(client, "measures.edit_measure", self._data(measure, name="New", version=str(measure.version)),
+                  measure_id=measure.id, _expected_status=302)
+        assert _measures()[0].name == "New"
 
     def test_a_valid_change_is_saved(self, client, login_as, member, project):
         measure = factories.make_measure(project, name="Falls")

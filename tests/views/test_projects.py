@@ -172,6 +172,31 @@ class TestEditProject:
         assert "Someone else saved this project while you were editing it" in page_text(response)
         db.session.refresh(project)
         assert project.title == "Changed by a colleague"
+        soup = BeautifulSoup(response.get_data(as_text=True), "html.parser")
+        rows = {row.th.get_text(strip=True): [cell.get_text(strip=True) for cell in row.find_all("td")]
+                for row in soup.select("table.app-conflict tbody tr")}
+        assert rows["Project title"] == ["Changed by a colleague", VALID_PROJECT["title"]]  # both, side by side
+        assert soup.find("input", {"name": "title"})["value"] == VALID_PROJECT["title"]  # yours stays in the form
+        again = post_form(client, "projects.edit", _form_fields(soup), project_id=project.id, _expected_status=302)
+        assert again.status_code == 302
+        db.session.refresh(project)
+        assert project.title == VALID_PROJECT["title"]  # saving again keeps this person's version, knowingly
+
+
+def _form_fields(soup: BeautifulSoup) -> dict:
+    """What a browser would post back from the page's main form as it stands."""
+    form = soup.find("form", id="main-form")
+    fields = {tag["name"]: tag.get("value", "") for tag in form.find_all("input")
+              if tag.get("name") and tag.get("type") not in ("checkbox", "radio")}
+    fields |= {tag["name"]: tag.get_text() for tag in form.find_all("textarea")}
+    for select in form.find_all("select"):
+        chosen = select.find("option", selected=True)
+        fields[select["name"]] = chosen["value"] if chosen else ""
+    for tag in form.find_all("input", {"type": ["checkbox", "radio"]}, checked=True):
+        fields.setdefault(tag["name"], [])
+        if isinstance(fields[tag["name"]], list):
+            fields[tag["name"]].append(tag["value"])
+    return fields
 
 
 class TestProjectList:

@@ -8,7 +8,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from ...core.errors import DomainError, NotFound, VersionConflict
-from ...core.forms import apply_domain_error, choices
+from ...core.forms import apply_domain_error, choices, show_conflict
 from ...core.permissions import Action, can, get_for_user_or_404
 from ...core.pii import WHY_NOT_STORED
 from ...core.templating import format_date
@@ -69,8 +69,9 @@ def edit_measure(measure_id: int):
         except DomainError as err:
             apply_domain_error(form, err)
         except VersionConflict:
-            form.form_errors.append("Someone else changed this measure while you were editing it. "
-                                    "Open it again to see their changes, then make yours.")
+            show_conflict(form, MeasureForm(formdata=None, data=measure_form_data(measure)), "Someone else changed "
+                          "this measure while you were editing it. Both versions are shown below; save again to keep "
+                          "yours.")
         else:
             flash(f"{measure.name} has been updated.", "success")
             return redirect(url_for("measures.detail", measure_id=measure.id))
