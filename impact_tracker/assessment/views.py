@@ -7,7 +7,7 @@ from flask_login import current_user
 
 from ..audit.services import record_export
 from ..core.errors import DomainError, PermissionDenied, VersionConflict
-from ..core.forms import apply_domain_error
+from ..core.forms import apply_domain_error, show_stale
 from ..core.pagination import paginate
 from ..core.permissions import Action, can
 from . import forms, queries, services
@@ -185,7 +185,7 @@ def _action_page(assessment: SelfAssessment, form: forms.ActionForm, item: Actio
         except DomainError as err:
             apply_domain_error(form, err)
         except VersionConflict as err:
-            form.form_errors.append(f"{err} Open this page again to see the latest version.")
+            show_stale(form, err)
         else:
             flash("The action plan has been saved.", "success")
             return redirect(url_for("assessment.results", assessment_id=assessment.id, _anchor="actions"))

@@ -81,6 +81,11 @@ def show_conflict(form: FlaskForm, saved: FlaskForm, message: str) -> None:
         form["version"].data = saved["version"].data
 
 
+def show_stale(form: FlaskForm, err: Exception) -> None:
+    """Someone else saved the record first, on a form that cannot show both versions: say so and how to see theirs."""
+    form.form_errors.append(f"{err} Open this page again to see the latest version.")
+
+
 def _compared(field: Field) -> bool:
     return field.type not in ("HiddenField", "CSRFTokenField", "SubmitField") and field.name != "no_pii"
 

@@ -9,7 +9,7 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_login import current_user
 
 from ..core.errors import DomainError, PermissionDenied, VersionConflict
-from ..core.forms import apply_domain_error
+from ..core.forms import apply_domain_error, show_stale
 from ..core.pagination import paginate
 from ..core.permissions import Action, can, get_for_user_or_404
 from ..projects.models import ChangeIdea
@@ -68,7 +68,7 @@ def action(action_id: int):
         except DomainError as err:
             apply_domain_error(form, err)
         except VersionConflict as err:
-            form.form_errors.append(f"{err} Open this page again to see the latest version.")
+            show_stale(form, err)
         else:
             flash("The action has been updated.", "success")
             return redirect(url_for("gemba.detail", walk_id=item.walk_id, _anchor="actions"))

@@ -8,7 +8,7 @@ from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from ..core.errors import DomainError, VersionConflict
-from ..core.forms import apply_domain_error
+from ..core.forms import apply_domain_error, show_stale
 from ..core.permissions import Action, can, get_for_user_or_404
 from ..projects.models import Project
 from ..projects.views import add_project_section
@@ -105,7 +105,7 @@ def _stage_page(cycle: PDSACycle, stage: Stage, form: forms.StageForm, save: Cal
         except DomainError as err:
             form.show_error(err)
         except VersionConflict as err:
-            form.form_errors.append(f"{err} Open this page again to see the latest version.")
+            show_stale(form, err)
         else:
             return _after_save(cycle, stage)
     return render_template(f"pdsa/{stage.value}.html", form=form, cycle=cycle, warnings=warnings,
